@@ -34,7 +34,7 @@ def test_api_page(site, dump_dom):
     text, imgs = rendered(dump_dom, site/'api'/'data.html')
     assert 'Cluttered localization set' in text
     assert 'load_fashion_mnist' in text and 'Fashion-MNIST images and labels, read offline.' in text  # rendered show_doc
-    assert 'def make_composites(' in text                                   # signature rendered by show_doc
+    assert re.search(r'def make_composites \( x : Tensor', text), 'show_doc signature not rendered'
     assert len(imgs) >= 3 and all((site/'api'/src).is_file() for src in imgs)  # figures from cell outputs
 
 

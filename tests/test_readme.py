@@ -20,5 +20,5 @@ def test_two_commands():
     blocks = re.findall(r'```sh\n(.*?)\n```', text, re.S)
     assert len(blocks) == 2 and all('\n' not in b for b in blocks), blocks
     assert 'salnb demo' in blocks[0] and 'nbdev-test' in blocks[1] and 'pytest' in blocks[1]
-    ci = (ROOT/'.ci'/'run').read_text()
-    assert blocks[1].split('&& ', 1)[1] in ci.replace('"$VENV"/bin/', '.venv/bin/'), 'CI must run the README test command'
+    ci = (ROOT/'.ci'/'run').read_text()   # CI reads the test command out of README.md and runs it as written
+    assert "open('README.md')" in ci and 'eval "$TEST_CMD"' in ci, 'CI must run the README test command'
