@@ -109,7 +109,11 @@ def build_site(out:Path|None=None, n_workers:int=0) -> Path:
     (src/'conf.py').write_text(CONF)
     out = Path(out or ROOT/cfg.doc_path.name)
     shutil.rmtree(out, ignore_errors=True)
-    subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-q', str(src), str(out)], check=True)
+    # build under _build/ (MyST-NB writes a jupyter_execute/ scratch folder beside the output folder), then move
+    html = src.parent/'html'
+    shutil.rmtree(html, ignore_errors=True)
+    subprocess.run([sys.executable, '-m', 'sphinx', '-b', 'html', '-q', str(src), str(html)], check=True)
+    shutil.move(str(html), str(out))
     return out/'index.html'
 
 
