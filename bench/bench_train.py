@@ -1,0 +1,105 @@
+"""Seconds per epoch of each training method against regular training and against its floor, in one run.
+
+Model and data: salnb's SmallCNN (global max pooling) on cluttered Fashion-MNIST canvases (64×64, batch 64),
+materialised in memory so that data generation is not timed. A "step" is what `fit` does per batch:
+`method(model, batch)`, `zero_grad`, `backward`, `optimizer.step`.
+
+Floors (the passes each algorithm cannot avoid, timed as plain passes in the same run):
+  regular  = fwd+bwd(B)                                  (the step itself)
+  SCAAT    = (k+1) × fwd+input-grad(B) + fwd(B) + fwd+bwd(2B)
+             (saliency, k attack steps, the clean target, then clean+adversarial training forwards)
+  FGSM     = the same with k = 1
+  SGT      = fwd+input-grad(B) + fwd+bwd(2B)
+  GC       = fwd+bwd(B) + fwd+bwd(B composites at 4× the pixels)   (no double backprop counted: the ratio shows it)
+  IB-SGL   = IBA (head once + 10 × tail fwd+bwd on B×noise copies) + fwd+bwd(B)  [when salnb.attr.iba exists]
+
+    python bench/bench_train.py            # 20 steps per method
+    python bench/bench_train.py --quick    # 5 steps
+Prints per-step times, × regular and × floor; the paper's figure for SCAAT is PGD-4 2.5×, FGSM 1.4× regular.
+"""
+import argparse, statistics, time
+import torch, torch.nn.functional as F
+
+ap = argparse.ArgumentParser()
+ap.add_argument('--quick', action='store_true'); ap.add_argument('--steps', type=int, default=None)
+ap.add_argument('--threads', type=int, default=torch.get_num_threads()); ap.add_argument('--batch', type=int, default=64)
+a = ap.parse_args()
+torch.set_num_threads(a.threads)
+N = a.steps or (5 if a.quick else 20); B = a.batch
+
+from salnb.data import ClutteredFashionMNIST, load_embedded_fashion_mnist, make_composites
+from salnb.models import SmallCNN
+from salnb.train.methods import Regular, SCAAT, GC, SaliencyGuided
+
+xt, yt = load_embedded_fashion_mnist('train')
+ds = ClutteredFashionMNIST(xt, yt, n=B * N, canvas=64, seed=0)
+samples = [ds[i] for i in range(len(ds))]
+batches = [{'image': torch.stack([s['image'] for s in samples[i:i + B]]), 'label': torch.stack([s['label'] for s in samples[i:i + B]]),
+            'index': torch.arange(i, i + B), 'iteration': i // B} for i in range(0, len(samples), B)]
+
+def new_model():
+    torch.manual_seed(0); return SmallCNN(width=16, pool='max')
+
+def time_steps(make_method):
+    model = new_model(); model.train(); opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    method = make_method()
+    def step(b):
+        losses = method(model, b); opt.zero_grad(); losses['loss'].backward(); opt.step()
+    step(batches[0])                                    # warm-up
+    ts = []
+    for b in batches:
+        t0 = time.perf_counter(); step(b); ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+
+model = new_model(); model.train()
+x, y = batches[0]['image'], batches[0]['label']
+def med(f, n=5):
+    f(); ts = []
+    for _ in range(n):
+        t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
+    return statistics.median(ts)
+def fwdbwd(xx, yy):
+    model.zero_grad(); F.cross_entropy(model(xx), yy).backward()
+def fwd_inputgrad(xx, yy):
+    xg = xx.clone().requires_grad_()
+    for p in model.parameters(): p.requires_grad_(False)
+    try: torch.autograd.grad(model(xg).gather(1, yy[:, None]).sum(), xg)
+    finally:
+        for p in model.parameters(): p.requires_grad_(True)
+def fwd(xx):
+    with torch.no_grad(): model(xx)
+comp = make_composites(x, y, generator=torch.Generator().manual_seed(0))['image']
+x2, y2 = torch.cat([x, x]), torch.cat([y, y])
+t_fb, t_fb2, t_fbc = med(lambda: fwdbwd(x, y)), med(lambda: fwdbwd(x2, y2)), med(lambda: fwdbwd(comp, y))
+t_fi, t_f = med(lambda: fwd_inputgrad(x, y)), med(lambda: fwd(x))
+floors = {'regular': t_fb, 'scaat_pgd4': 5 * t_fi + t_f + t_fb2, 'scaat_fgsm': 2 * t_fi + t_f + t_fb2,
+          'sgt': t_fi + t_fb2, 'gc': t_fb + t_fbc}
+methods = {'regular': lambda: Regular(),
+           'scaat_pgd4': lambda: SCAAT(B * N, eps=8 / 255, steps=4),
+           'scaat_fgsm': lambda: SCAAT(B * N, eps=8 / 255, attack='fgsm'),
+           'sgt': lambda: SaliencyGuided(frac=0.5),
+           'gc': lambda: GC('features', lam=1.0)}
+try:
+    from salnb.train.methods import IBSGL
+    from salnb.attr.iba import Estimator  # noqa: F401
+    methods['ib_sgl'] = None              # filled in below when the method can be built
+except ImportError: IBSGL = None
+
+print(f"torch {torch.__version__}, {a.threads} threads, SmallCNN(width 16, GMP) on 64×64 cluttered Fashion-MNIST, batch {B}, "
+      f"{N} steps per method (median step)")
+print(f"primitives: fwd+bwd {t_fb*1e3:.1f} ms, fwd+bwd 2B {t_fb2*1e3:.1f} ms, fwd+bwd composites {t_fbc*1e3:.1f} ms, "
+      f"fwd+input-grad {t_fi*1e3:.1f} ms, fwd {t_f*1e3:.1f} ms")
+res = {}
+for name, make in methods.items():
+    if make is None:
+        try:
+            from salnb.train.methods import ib_sgl_bench_setup
+            make, floors[name] = ib_sgl_bench_setup(new_model, batches, med)
+        except ImportError: print('ib_sgl: no bench setup in salnb.train.methods; skipped'); continue
+    res[name] = time_steps(make)
+reg = res['regular']
+steps_per_epoch = 60000 // B
+print(f"{'method':<12} {'ms/step':>8} {'s/epoch*':>9} {'× regular':>10} {'floor ms':>9} {'× floor':>8}")
+for name, t in res.items():
+    print(f"{name:<12} {t*1e3:8.1f} {t*steps_per_epoch:9.1f} {t/reg:10.2f} {floors[name]*1e3:9.1f} {t/floors[name]:8.2f}")
+print(f"* an epoch of 60 000 canvases at this batch size ({steps_per_epoch} steps). Paper (SCAAT, ResNet-18): PGD-4 2.5×, FGSM 1.4× regular.")
