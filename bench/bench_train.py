@@ -11,7 +11,7 @@ Floors (the passes each algorithm cannot avoid, timed as plain passes in the sam
   FGSM     = the same with k = 1
   SGT      = fwd+input-grad(B) + fwd+bwd(2B)
   GC       = fwd+bwd(B) + fwd+bwd(B composites at 4× the pixels)   (no double backprop counted: the ratio shows it)
-  IB-SGL   = IBA (head once + 10 × tail fwd+bwd on B×noise copies) + fwd+bwd(B)  [when salnb.attr.iba exists]
+  IB-SGL   = IBA at `features` (head fwd once + 10 × tail fwd+bwd on B×10 noisy copies) + fwd+bwd(B)
 
     python bench/bench_train.py            # 20 steps per method
     python bench/bench_train.py --quick    # 5 steps
@@ -42,7 +42,7 @@ def new_model():
 
 def time_steps(make_method):
     model = new_model(); model.train(); opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    method = make_method()
+    method = make_method(model)
     def step(b):
         losses = method(model, b); opt.zero_grad(); losses['loss'].backward(); opt.step()
     step(batches[0])                                    # warm-up
@@ -74,29 +74,30 @@ t_fb, t_fb2, t_fbc = med(lambda: fwdbwd(x, y)), med(lambda: fwdbwd(x2, y2)), med
 t_fi, t_f = med(lambda: fwd_inputgrad(x, y)), med(lambda: fwd(x))
 floors = {'regular': t_fb, 'scaat_pgd4': 5 * t_fi + t_f + t_fb2, 'scaat_fgsm': 2 * t_fi + t_f + t_fb2,
           'sgt': t_fi + t_fb2, 'gc': t_fb + t_fbc}
-methods = {'regular': lambda: Regular(),
-           'scaat_pgd4': lambda: SCAAT(B * N, eps=8 / 255, steps=4),
-           'scaat_fgsm': lambda: SCAAT(B * N, eps=8 / 255, attack='fgsm'),
-           'sgt': lambda: SaliencyGuided(frac=0.5),
-           'gc': lambda: GC('features', lam=1.0)}
-try:
-    from salnb.train.methods import IBSGL
-    from salnb.attr.iba import Estimator  # noqa: F401
-    methods['ib_sgl'] = None              # filled in below when the method can be built
-except ImportError: IBSGL = None
-
+methods = {'regular': lambda m: Regular(),
+           'scaat_pgd4': lambda m: SCAAT(B * N, eps=8 / 255, steps=4),
+           'scaat_fgsm': lambda m: SCAAT(B * N, eps=8 / 255, attack='fgsm'),
+           'sgt': lambda m: SaliencyGuided(frac=0.5),
+           'gc': lambda m: GC('features', lam=1.0),
+           'ib_sgl': lambda m: IBSGL(IBA(m, layer='features', batch_size=B).estimate(est_data, len(est_data) * B))}
+from salnb.train.methods import IBSGL
+from salnb.attr.iba import IBA
+est_data = [b['image'] for b in batches]
+feats = model.features(x).detach()
+def tail_fb():          # IBA's floor per step: the layers after the bottleneck on B × 10 noisy copies, grad to the features
+    z = feats.repeat(10, 1, 1, 1).requires_grad_()
+    for p in model.parameters(): p.requires_grad_(False)
+    try: torch.autograd.grad(F.cross_entropy(model.fc(model.pool(z)), y.repeat(10)), z)
+    finally:
+        for p in model.parameters(): p.requires_grad_(True)
+floors['ib_sgl'] = t_f + 10 * med(tail_fb) + t_fb
 print(f"torch {torch.__version__}, {a.threads} threads, SmallCNN(width 16, GMP) on 64×64 cluttered Fashion-MNIST, batch {B}, "
       f"{N} steps per method (median step)")
 print(f"primitives: fwd+bwd {t_fb*1e3:.1f} ms, fwd+bwd 2B {t_fb2*1e3:.1f} ms, fwd+bwd composites {t_fbc*1e3:.1f} ms, "
       f"fwd+input-grad {t_fi*1e3:.1f} ms, fwd {t_f*1e3:.1f} ms")
 res = {}
-for name, make in methods.items():
-    if make is None:
-        try:
-            from salnb.train.methods import ib_sgl_bench_setup
-            make, floors[name] = ib_sgl_bench_setup(new_model, batches, med)
-        except ImportError: print('ib_sgl: no bench setup in salnb.train.methods; skipped'); continue
-    res[name] = time_steps(make)
+import warnings; warnings.filterwarnings('ignore')   # the estimator's "few samples" warning
+for name, make in methods.items(): res[name] = time_steps(make)
 reg = res['regular']
 steps_per_epoch = 60000 // B
 print(f"{'method':<12} {'ms/step':>8} {'s/epoch*':>9} {'× regular':>10} {'floor ms':>9} {'× floor':>8}")
