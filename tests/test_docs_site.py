@@ -41,3 +41,10 @@ def test_api_page(site, dump_dom):
 def test_search(site, dump_dom):
     html = dump_dom((site/'search.html').as_uri() + '?q=composites', budget_ms=8000)
     assert 'api/data.html' in html and re.search(r'found \d+ page', html)
+
+
+def test_paper_page(site, dump_dom):
+    text, imgs = rendered(dump_dom, site/'papers'/'gc.html')
+    assert 'consistent interpretations' in text.lower() and 'Differences' in text
+    assert re.search(r'GMP \+ GC', text)                       # the results table, rendered from the committed JSON
+    assert len(imgs) >= 1 and all((site/'papers'/src).is_file() for src in imgs)   # its figures
