@@ -13,7 +13,8 @@ in rounds, each measuring both sides back to back; the ratios printed are median
 is printed too). Wall and CPU (process) time are both reported.
 
     python bench/bench_iba.py              # 16 images, 3 rounds
-    python bench/bench_iba.py --quick      # 4 images, 2 rounds
+    python bench/bench_iba.py --quick      # 4 images, 2 rounds (~5 min each with 2 or 1 threads on a quiet 2-core machine)
+    python bench/bench_iba.py --quick --threads 1   # steadier when other jobs share the cores
 """
 import argparse, math, resource, statistics, time, warnings
 import torch, torchvision
