@@ -145,7 +145,7 @@ def test_cli_bad_input(args, tmp_path):
 
 # --- properties ---------------------------------------------------------------------------------------------------
 maps_st = st.lists(st.floats(0, 1e3, allow_nan=False, width=32), min_size=64, max_size=64).map(lambda v: torch.tensor(v).view(1, 1, 8, 8))
-SET = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SET = settings(max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 B8 = torch.tensor([[1, 2, 5, 7]])
 
 @SET
@@ -163,7 +163,8 @@ def test_property_ranges_and_scale_invariance(m, c):
 @given(maps_st, st.floats(0.0, 5.0))
 def test_property_monotone_mass_inside(m, extra):
     "Adding mass inside the box never lowers the content heatmap."
-    m2 = m.clone(); m2[..., 1:5, 2:7] += extra * (m.max() + 1)
+    inside = L.region_masks(boxes=B8, size=(8, 8), batch=1).float().view(1, 1, 8, 8)
+    m2 = m + inside * extra * (m.max() + 1)
     assert float(L.content_heatmap(m2, boxes=B8)) >= float(L.content_heatmap(m, boxes=B8)) - 1e-6
 
 @SET
