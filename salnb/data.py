@@ -132,7 +132,8 @@ def box_to_mask(boxes:Tensor, size:tuple[int,int])->Tensor: # N×H×W bool
     "Boolean masks of end-exclusive boxes (fractional edges round outwards)."
     b = check_boxes(boxes, size)
     H, W = size
-    ys, xs = torch.arange(H, dtype=torch.float32), torch.arange(W, dtype=torch.float32)
+    ys = torch.arange(H, dtype=torch.float32, device=b.device)
+    xs = torch.arange(W, dtype=torch.float32, device=b.device)
     iny = (ys[None] + 1 > b[:, 1:2]) & (ys[None] < b[:, 3:4])
     inx = (xs[None] + 1 > b[:, 0:1]) & (xs[None] < b[:, 2:3])
     return iny[:, :, None] & inx[:, None, :]

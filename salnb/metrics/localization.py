@@ -93,7 +93,7 @@ def region_masks(boxes=None,               # B×4 boxes, or a list of B tensors 
         b = check_boxes(_as_box_tensor(boxes), (H, W), name='boxes')
         if len(b) != batch: raise ValueError(f"`boxes` must be {batch}×4 (one box per map), got {len(b)} boxes")
         idx = torch.arange(batch)
-    bm = box_to_mask(b, (H, W)).flatten(1).float()
+    bm = box_to_mask(b.cpu(), (H, W)).flatten(1).float()   # boxes are small: the masks are built on the CPU
     return (torch.zeros(batch, H * W).index_add_(0, idx, bm) > 0).view(batch, H, W).to(device)
 
 def _check_mask(m:Tensor, size, name)->Tensor:

@@ -169,9 +169,9 @@ def evaluate_methods(model:nn.Module, expl:dict, test:dict, cfg:dict,
                            f"sens {np.mean(r['sens_minmax']):.3f}  ({r['seconds']:.1f}s)", flush=True)
     return res
 
-def examples(expl:dict, test:dict, n:int, names=('mipin_input', 'mipin_global', 'mipin_features'))->dict:
+def examples(expl:dict, test:dict, n:int, names=('mipin_input', 'mipin_global', 'mipin_features'), device='cpu')->dict:
     "Maps of the first `n` test canvases for the figure: each scaled to [-100, 100] by its max |m|, as integers."
-    x, y = test['image'][:n], test['label'][:n]
+    x, y = test['image'][:n].to(device), test['label'][:n].to(device)
     out = {}
     for k in names:
         if k in expl:
@@ -270,7 +270,7 @@ def run(config:str='small',   # 'small', 'full' or 'paper'
             expl = make_explainers(model, cfg, mip)
             r = evaluate_methods(model, expl, test, cfg, progress)
             r.update(model=info, mipin_fit=finfo)
-            if cfg.get('n_examples') and not models: r['examples'] = examples(expl, test, cfg['n_examples'])   # first model only
+            if cfg.get('n_examples') and not models: r['examples'] = examples(expl, test, cfg['n_examples'], device=cfg['device'])   # first model only
             models[mname] = r
             if progress: print(f"{mname}: acc {r['acc']:.1f} % ({time.time() - t0:.0f}s)", flush=True)
     res = dict(paper='Deng et al., Mutual Information Preserving Back-propagation: Learn to Invert for Faithful Attribution, KDD 2021',

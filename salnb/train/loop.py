@@ -51,12 +51,15 @@ def _rng_state():
     py = random.getstate()
     npst = np.random.get_state()
     return {'torch': torch.get_rng_state(), 'python': [py[0], list(py[1]), py[2]],
-            'numpy': [npst[0], torch.from_numpy(npst[1].astype(np.int64)), npst[2], npst[3], npst[4]]}
+            'numpy': [npst[0], torch.from_numpy(npst[1].astype(np.int64)), npst[2], npst[3], npst[4]],
+            'cuda': torch.cuda.get_rng_state_all() if torch.cuda.is_available() and torch.cuda.is_initialized() else []}
 
 def _set_rng_state(s):
     torch.set_rng_state(s['torch'])
     random.setstate((s['python'][0], tuple(s['python'][1]), s['python'][2]))
     n = s['numpy']; np.random.set_state((n[0], n[1].numpy().astype(np.uint32), n[2], n[3], n[4]))
+    cuda = s.get('cuda') or []
+    if cuda and torch.cuda.is_available() and len(cuda) == torch.cuda.device_count(): torch.cuda.set_rng_state_all([t.cpu() for t in cuda])
 
 def save_checkpoint(state:dict, path:str|Path)->Path:
     "Write `state` with torch.save to a temporary file, fsync it, then rename it over `path` (atomic)."
@@ -134,7 +137,7 @@ def fit(model:nn.Module,                # trained in place
     ckpt = Path(ckpt_dir)/'last.pt' if ckpt_dir is not None else None
     epoch, start, step, history = 0, 0, 0, []
     if ckpt is not None and resume and ckpt.exists():
-        st = load_checkpoint(ckpt, map_location=device)
+        st = load_checkpoint(ckpt)                      # on the CPU: RNG states must stay there; load_state_dict moves the rest
         model.load_state_dict(st['model']); optimizer.load_state_dict(st['optimizer'])
         if scheduler is not None and st.get('scheduler') is not None: scheduler.load_state_dict(st['scheduler'])
         if hasattr(method, 'load_state_dict') and st.get('method') is not None: method.load_state_dict(st['method'])

@@ -130,11 +130,12 @@ class SCAAT:
 
     def state_dict(self): return {'q': self.q.clone(), 'g': self.g.get_state()}
     def load_state_dict(self, s):
-        self.q = s['q'].clone(); self._q_synced = self.q.clone(); self.g.set_state(s['g'])
+        self.q = s['q'].cpu().clone(); self._q_synced = self.q.clone(); self.g.set_state(s['g'].cpu())
     def sync_state(self):
         "Under several processes: merge the q updates of all ranks (each rank moved only its own samples)."
         delta = self.q - self._q_synced
-        dist.all_reduce(delta)
+        if dist.get_backend() == 'nccl': delta = delta.cuda()   # NCCL reduces CUDA tensors only
+        dist.all_reduce(delta); delta = delta.cpu()
         self.q = (self._q_synced + delta).clamp(self.q_min, self.q_max); self._q_synced = self.q.clone()
 
 # %% ../../nbs/api/31_train.methods.ipynb #0e58e055
@@ -174,7 +175,7 @@ class GC:
         self.last = dict(composite=comp, cam=cam, cam_composite=cam_c, target=target)
         return {'loss': ce + self.lam * l1, 'ce': ce.detach(), 'gc': l1.detach()}
     def state_dict(self): return {'g': self.g.get_state()}
-    def load_state_dict(self, s): self.g.set_state(s['g'])
+    def load_state_dict(self, s): self.g.set_state(s['g'].cpu())
 
 # %% ../../nbs/api/31_train.methods.ipynb #5cd0d6b5
 class SaliencyGuided:
@@ -203,7 +204,7 @@ class SaliencyGuided:
         self.last = dict(masked=low, x_masked=xm)
         return {'loss': ce + self.lam * kl, 'ce': ce.detach(), 'kl': kl.detach()}
     def state_dict(self): return {'g': self.g.get_state()}
-    def load_state_dict(self, s): self.g.set_state(s['g'])
+    def load_state_dict(self, s): self.g.set_state(s['g'].cpu())
 
 # %% ../../nbs/api/31_train.methods.ipynb #f1ef38a5
 class IBSGL:
