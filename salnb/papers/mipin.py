@@ -256,7 +256,7 @@ def run(config:str='small',   # 'small', 'full' or 'paper'
         warnings.simplefilter('ignore')      # the bundled Fashion-MNIST subset is used when the full files are missing
         if cfg['data'] == 'imagenet':
             net, fit_x, test = _imagenet(cfg)
-            jobs = [('vgg19', lambda: (net, dict(source=f"torchvision {cfg['arch']}, weights {cfg['weights']}")))]
+            jobs = [(cfg['arch'], lambda: (net, dict(source=f"torchvision {cfg['arch']}, weights {cfg['weights']}")))]
         else:
             fit_x = cluttered_tensors('train', cfg['fit_n'], cfg['fit_seed'])['image']
             test = cluttered_tensors('test', cfg['n_test'], cfg['test_seed'])
