@@ -255,7 +255,12 @@ def _solve(inv, A, B, t2, ridge, intercept):
     q = A.shape[-1] - int(intercept)
     reg = torch.zeros(A.shape[-1], dtype=A.dtype, device=A.device); reg[:q] = 1
     lam = ridge * A.diagonal(dim1=-2, dim2=-1)[..., :q].mean(-1, keepdim=True)
-    K = torch.linalg.pinv(A + torch.diag_embed(lam * reg), hermitian=True) @ B
+    M = A + torch.diag_embed(lam * reg)
+    # ridge > 0 on a signal that is not all zero: positive definite with condition ≲ q/ridge, so Cholesky (~16× faster
+    # than pinv on a 4 609² system); plain least squares may be rank-deficient: the pseudo-inverse's minimum-norm solution
+    L, info = torch.linalg.cholesky_ex(M) if bool((lam > 0).all()) else (None, None)
+    if info is not None and bool((info == 0).all()): K = torch.cholesky_solve(B, L)
+    else: K = torch.linalg.pinv(M, hermitian=True) @ B
     res = t2 - 2 * (K * B).sum() + (K * (A @ K)).sum()
     if inv.diagonal: inv.weight.copy_(K[:, 0, 0]); b = K[:, q, 0] if intercept else None
     else: inv.set_solution(K[:q].to(inv.weight.dtype)); b = K[q] if intercept else None
