@@ -27,8 +27,8 @@ from ..metrics.sanity import fgsm_accuracy
 # %% auto #0
 __all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'FGSM_EPS', 'CONFIGS', 'PAPER', 'gc_lambda', 'TensorSamples', 'fmnist_sets',
            'FlatHeadCNN', 'Normalized', 'build_model', 'composite_cells', 'train_variant', 'make_explainers',
-           'map_scores', 'cue_following', 'evaluate_model', 'run', 'summarize', 'contrast', 'side_by_side',
-           'directions', 'fgsm_table', 'elementwise_table', 'decoy_table']
+           'map_scores', 'cue_following', 'evaluate_model', 'resolve_config', 'run', 'summarize', 'contrast',
+           'side_by_side', 'directions', 'fgsm_table', 'elementwise_table', 'decoy_table']
 
 # %% ../../nbs/papers/04_gc.ipynb #22d520eb
 VARIANTS = {'baseline': ('avg', False), 'gc': ('avg', True), 'gmp': ('max', False), 'gmp_gc': ('max', True),
@@ -289,17 +289,25 @@ def _experiments(cfg)->dict: # name -> (variants, seeds)
     if cfg.get('decoy_seeds'): out['decoy'] = (tuple(cfg['decoy_variants']), tuple(cfg['decoy_seeds']))
     return out
 
+def resolve_config(configs:dict, # name -> config dict (a paper module's `CONFIGS`)
+                   config:str,    # the name asked for
+                   overrides:dict # keys of that config to replace
+                  )->dict:        # a new dict; `device=None` becomes 'cuda' where there is one, else 'cpu'
+    "A copy of a named config with overrides; unknown names are rejected (shared by the paper modules' `run`)."
+    if config not in configs: raise ValueError(f"`config` must be one of {list(configs)}, got {config!r}")
+    bad = [k for k in overrides if k not in configs[config]]
+    if bad: raise ValueError(f"unknown override(s) {bad} for config {config!r}; known: {sorted(configs[config])}")
+    cfg = configs[config] | overrides
+    if cfg.get('device') is None: cfg['device'] = 'cuda' if torch.cuda.is_available() else 'cpu'
+    return cfg
+
 def run(config:str='small',   # 'small', 'full' or 'paper'
         out=None,             # path of the results JSON to write (None: don't write)
         progress:bool=True,   # progress bars and one line per finished model
         **overrides           # any key of the config, e.g. seeds=(0,), epochs=3, train_root=...
        )->dict:               # config, seeds, versions, wall time, runs, summary
     "Train and evaluate GC's variants under a config; return (and optionally save) every number."
-    if config not in CONFIGS: raise ValueError(f"`config` must be one of {list(CONFIGS)}, got {config!r}")
-    bad = [k for k in overrides if k not in CONFIGS[config]]
-    if bad: raise ValueError(f"unknown override(s) {bad} for config {config!r}; known: {sorted(CONFIGS[config])}")
-    cfg = CONFIGS[config] | overrides
-    if cfg.get('device') is None: cfg['device'] = 'cuda' if torch.cuda.is_available() else 'cpu'
+    cfg = resolve_config(CONFIGS, config, overrides)
     for v in (*cfg['variants'], *cfg.get('decoy_variants', ())):
         if v not in VARIANTS: raise ValueError(f"`variants` must be among {list(VARIANTS)}, got {v!r}")
     t0 = time.time()

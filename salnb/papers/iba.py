@@ -25,6 +25,7 @@ from ..attr.iba import IBA, ReadoutIBA, Estimator, bottleneck_lambda, bottleneck
 from ..metrics.faithfulness import degradation, sensitivity_n
 from ..metrics.localization import box_ratio
 from ..metrics.sanity import cascading_randomization
+from .gc import resolve_config
 
 # %% auto #0
 __all__ = ['METHODS', 'CONFIGS', 'PAPER', 'scaled', 'RandomMap', 'setup', 'train_loader', 'make_iba', 'fit_readout',
@@ -283,11 +284,7 @@ def run(config:str='small',   # 'small', 'full' or 'paper'
         **overrides           # any key of the config, e.g. n_test=20, train_root=...
        )->dict:               # config, versions, wall time, timings and every number of the tables
     "Run IBA's evaluation (Table 1, Table 4, sanity check, sensitivity-n) under a config; return (and optionally save) it."
-    if config not in CONFIGS: raise ValueError(f"`config` must be one of {list(CONFIGS)}, got {config!r}")
-    bad = [k for k in overrides if k not in CONFIGS[config]]
-    if bad: raise ValueError(f"unknown override(s) {bad} for config {config!r}; known: {sorted(CONFIGS[config])}")
-    cfg = CONFIGS[config] | overrides
-    if cfg.get('device') is None: cfg['device'] = 'cuda' if torch.cuda.is_available() else 'cpu'
+    cfg = resolve_config(CONFIGS, config, overrides)
     bad = [m for m in cfg['methods'] if m not in METHODS]
     if bad: raise ValueError(f"`methods` must be among {list(METHODS)}, got {bad}")
     t0, tim = time.time(), {}

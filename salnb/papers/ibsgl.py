@@ -23,7 +23,7 @@ from ..attr.perturb import RISE, ExtremalPerturbation
 from ..attr.gradient import IntegratedGradients
 from ..metrics.localization import energy_pointing_game, miou, box_ratio, content_heatmap
 from ..metrics.faithfulness import average_drop_increase
-from .gc import fmnist_sets, cue_following, summarize, contrast, _fmt, _loader, _accuracy, _verdict
+from .gc import fmnist_sets, cue_following, summarize, contrast, _fmt, _loader, _accuracy, _verdict, resolve_config
 
 # %% auto #0
 __all__ = ['VARIANTS', 'EXPLAINERS', 'EXPENSIVE', 'METRICS', 'CONFIGS', 'PAPER', 'get_config', 'build_model', 'pretrain',
@@ -65,15 +65,11 @@ def get_config(config:str='small', # 'small', 'full' or 'paper'
                **overrides          # any key of that config
               )->dict:
     "A copy of a named config with overrides; unknown names are rejected."
-    if config not in CONFIGS: raise ValueError(f"`config` must be one of {list(CONFIGS)}, got {config!r}")
-    bad = [k for k in overrides if k not in CONFIGS[config]]
-    if bad: raise ValueError(f"unknown override(s) {bad} for config {config!r}; known: {sorted(CONFIGS[config])}")
-    cfg = CONFIGS[config] | overrides
+    cfg = resolve_config(CONFIGS, config, overrides)
     for v in cfg['variants']:
         if v not in VARIANTS: raise ValueError(f"`variants` must be among {list(VARIANTS)}, got {v!r}")
     for e in cfg['explainers']:
         if e not in EXPLAINERS: raise ValueError(f"`explainers` must be among {list(EXPLAINERS)}, got {e!r}")
-    if cfg.get('device') is None: cfg['device'] = 'cuda' if torch.cuda.is_available() else 'cpu'
     return cfg
 
 # %% ../../nbs/papers/05_ibsgl.ipynb #8d0269c9

@@ -19,7 +19,7 @@ from ..attr.propagation import LRPEpsilon, LRPAlpha1Beta0
 from ..attr.mipin import MIPIN
 from ..metrics.localization import box_ratio, energy_pointing_game, region_masks
 from ..metrics.sanity import class_sensitivity
-from .gc import _fmt
+from .gc import _fmt, resolve_config
 
 # %% auto #0
 __all__ = ['METHODS', 'MIPIN_METHODS', 'METRICS', 'CONFIGS', 'PAPER', 'box_accuracy_literal', 'same_class_similarity',
@@ -243,11 +243,7 @@ def run(config:str='small',   # 'small', 'full' or 'paper'
         **overrides           # any key of the config, e.g. n_test=200, sg_n=10, models=dict(shipped=None)
        )->dict:               # config, versions, wall time, per-model results, summary
     "Fit MIP-IN and evaluate it against the other methods under a config; return (and optionally save) every number."
-    if config not in CONFIGS: raise ValueError(f"`config` must be one of {list(CONFIGS)}, got {config!r}")
-    bad = [k for k in overrides if k not in CONFIGS[config]]
-    if bad: raise ValueError(f"unknown override(s) {bad} for config {config!r}; known: {sorted(CONFIGS[config])}")
-    cfg = CONFIGS[config] | overrides
-    if cfg.get('device') is None: cfg['device'] = 'cuda' if torch.cuda.is_available() else 'cpu'
+    cfg = resolve_config(CONFIGS, config, overrides)
     bad = [n for n in cfg['methods'] if n not in METHODS]
     if bad: raise ValueError(f"`methods` must be among {list(METHODS)}, got {bad}")
     t0 = time.time()
