@@ -260,7 +260,11 @@ def _solve(inv, A, B, t2, ridge, intercept):
     # than pinv on a 4 609² system); plain least squares may be rank-deficient: the pseudo-inverse's minimum-norm solution
     L, info = torch.linalg.cholesky_ex(M) if bool((lam > 0).all()) else (None, None)
     if info is not None and bool((info == 0).all()): K = torch.cholesky_solve(B, L)
-    else: K = torch.linalg.pinv(M, hermitian=True) @ B
+    else:   # cut the eigenvalues that are rounding: the design carries the signal's rounding (n·eps of its largest singular
+            # value, squared in DᵀD) and DᵀD its own float64 rounding; pinv's default n·eps64 cut let rounding through
+        n = M.shape[-1]
+        rtol = max((n * torch.finfo(inv.weight.dtype).eps) ** 2, 100 * n * torch.finfo(torch.float64).eps)
+        K = torch.linalg.pinv(M, hermitian=True, rtol=rtol) @ B
     res = t2 - 2 * (K * B).sum() + (K * (A @ K)).sum()
     if inv.diagonal: inv.weight.copy_(K[:, 0, 0]); b = K[:, q, 0] if intercept else None
     else: inv.set_solution(K[:q].to(inv.weight.dtype)); b = K[q] if intercept else None
