@@ -10,7 +10,7 @@ SCRIPT = textwrap.dedent('''
     from salnb.train.methods import SCAAT
     from salnb.models import SmallCNN
     from salnb.data import ClutteredFashionMNIST, load_embedded_fashion_mnist
-    out, ckpt, slow = sys.argv[1], (sys.argv[2] if sys.argv[2] != '-' else None), float(sys.argv[3])
+    out, ckpt, pause = sys.argv[1], (sys.argv[2] if sys.argv[2] != '-' else None), int(sys.argv[3])
     x, y = load_embedded_fashion_mnist('train')
     ds = ClutteredFashionMNIST(x[:160], y[:160], canvas=32, scale=(0.8, 1.0), n_clutter=2, seed=0)
     torch.manual_seed(0); m = SmallCNN(width=4, pool='max')
@@ -18,25 +18,25 @@ SCRIPT = textwrap.dedent('''
     meth = SCAAT(len(ds), eps=0.05, steps=2, gamma=0.1, seed=0)
     def on_step(info):
         print('step', info['step'], flush=True)
-        time.sleep(slow)
+        if info['step'] == pause: time.sleep(600)     # wait here for the parent's SIGKILL: no race with later steps
     fit(m, meth, ds, 3, opt, batch_size=16, scheduler=sch, ckpt_dir=ckpt, ckpt_every=1, progress=False, on_step=on_step)
     torch.save({'model': m.state_dict(), 'opt': opt.state_dict(), 'sched': sch.state_dict(), 'q': meth.q}, out)
 ''')
 
-def _run(tmp, out, ckpt, slow=0.0):
-    return subprocess.Popen([sys.executable, str(tmp/'train.py'), str(out), str(ckpt) if ckpt else '-', str(slow)],
+def _run(tmp, out, ckpt, pause=-1):
+    return subprocess.Popen([sys.executable, str(tmp/'train.py'), str(out), str(ckpt) if ckpt else '-', str(pause)],
                             stdout=subprocess.PIPE, text=True, env={**os.environ, 'OMP_NUM_THREADS': '1'})
 
 def test_sigkill_mid_epoch_then_resume(tmp_path):
     (tmp_path/'train.py').write_text(SCRIPT)
     ref = _run(tmp_path, tmp_path/'ref.pt', None); assert ref.wait(300) == 0
     ckpt = tmp_path/'ckpt'
-    p = _run(tmp_path, tmp_path/'never.pt', ckpt, slow=0.05)
+    p = _run(tmp_path, tmp_path/'never.pt', ckpt, pause=14)
     for line in p.stdout:                        # epoch 2 of 3 has 10 steps: kill in its middle (global step 14)
         if line.strip() == 'step 14': p.send_signal(signal.SIGKILL); break
     p.wait(60); assert p.returncode == -signal.SIGKILL
     st = torch.load(ckpt/'last.pt', weights_only=True)
-    assert st['epoch'] == 1 and 0 < st['batch'] < 10          # the checkpoint is mid-epoch
+    assert (st['epoch'], st['batch']) == (1, 3)   # mid-epoch: steps 11-20 are epoch 1; step 13 checkpointed batch 3 next
     assert not (tmp_path/'never.pt').exists()
     r = _run(tmp_path, tmp_path/'resumed.pt', ckpt); assert r.wait(300) == 0
     a, b = torch.load(tmp_path/'ref.pt', weights_only=True), torch.load(tmp_path/'resumed.pt', weights_only=True)
