@@ -17,6 +17,9 @@ Equal settings, per metric (images pushed through the model are counted per run)
   sensitivity-n salnb sensitivity_n(12 values of n, 4 random sets each = 48 perturbed images per sample, logits)
                 Quantus SensitivityN(features_in_step=3136, logits): 48 perturbed images per sample (a different
                 definition — cumulative MoRF removal correlated across samples — so only the work is equal)
+  sens-n, 4 maps the same sensitivity-n for four methods' maps: salnb one call with a dict of maps (the perturbed
+                images do not depend on the map, so they are scored once), Quantus one call per map; the floor is
+                the forwards each library needs (salnb 49, Quantus 4 × 49 images per sample)
   randomisation salnb cascading_randomization, Quantus MPRT(top_down, ssim): every layer with parameters, top-down,
                 |gradient| maps after each layer (salnb AbsGradient vs quantus.explain Saliency)
 The machine may be shared: salnb, Quantus and the floor passes run interleaved, round by round, and the medians
@@ -30,7 +33,7 @@ import numpy as np, torch, torchvision
 ap = argparse.ArgumentParser()
 ap.add_argument('--quick', action='store_true'); ap.add_argument('--rounds', type=int, default=None)
 ap.add_argument('--threads', type=int, default=2)
-ap.add_argument('--only', nargs='*', default=None, help='subset of: aopc degradation deletion sensitivity randomisation')
+ap.add_argument('--only', nargs='*', default=None, help='subset of: aopc degradation deletion sensitivity sensitivity4 randomisation')
 a = ap.parse_args()
 want = lambda k: a.only is None or k in a.only
 ROUNDS = a.rounds or (2 if a.quick else 3)
@@ -124,6 +127,20 @@ if want('sensitivity'):
         plus(floor_fn(B, BS), floor_fn(len(ns) * 4 * B, BS)),
         q(quantus and quantus.SensitivityN(features_in_step=3136, n_max_percentage=0.8, disable_warnings=True), softmax=False),
         floor_fn(49 * B, B), note=f"[salnb {(1 + 4 * len(ns)) * B}, Quantus {49 * B} images]")
+
+# ---- sensitivity-n of four methods: salnb scores the perturbed images once (a dict of maps), Quantus once per method
+if want('sensitivity4'):
+    from salnb.attr.gradient import Gradient, InputXGradient
+    ns = sorted({max(1, round(v)) for v in np.logspace(0, math.log10(0.8 * 224 * 224), 12)})
+    four = {'abs_grad': maps, 'grad': Gradient(model)(x, t), 'ixg': InputXGradient(model)(x, t),
+            'random': torch.rand(maps.shape, generator=torch.Generator().manual_seed(2))}
+    def quantus_four():
+        for m in four.values():
+            quantus.SensitivityN(features_in_step=3136, n_max_percentage=0.8, disable_warnings=True)(**{**Qk, 'a_batch': m.numpy()}, softmax=False)
+    run('sens-n, 4 maps', lambda: sensitivity_n(model, x, four, t, n=ns, tile=1, n_sets=4, batch_size=BS),
+        plus(floor_fn(B, BS), floor_fn(len(ns) * 4 * B, BS)),
+        quantus_four if quantus else None, floor_fn(4 * 49 * B, B),
+        note=f"[salnb {(1 + 4 * len(ns)) * B} images for all four maps, Quantus {4 * 49 * B}]")
 
 # ---- cascading randomisation, layer by layer, one round
 if want('randomisation'):

@@ -303,7 +303,15 @@ def _pearson(a, b, eps=1e-10):
     r = (a * b).sum(-1) / torch.where(ok, (va * vb).sqrt(), torch.ones_like(va))
     return torch.where(ok, r, torch.zeros_like(r)).float()
 
-def sensitivity_n(model:nn.Module, x:Tensor, maps, target=None,
+def _more_maps(model, x, maps, t, name):
+    "Further maps for the targets `t` already resolved: called (in eval mode) if an explainer, then checked."
+    if callable(maps) and not isinstance(maps, Tensor):
+        with preserve_state(model, eval=True): maps = maps(x, t)
+    return check_maps(maps, x, name)
+
+def sensitivity_n(model:nn.Module, x:Tensor,
+                  maps,                     # B×1×H×W maps, an explainer, or a dict {name: either}: one set of forward passes for all
+                  target=None,
                   n:int|Sequence[int]|None=None, # tiles removed per set; a list gives one column per n (default: 16 log-spaced in [1, 0.8·#tiles])
                   tile:int=1,               # tile side (Ancona: 1; IBA also 8)
                   n_sets:int=100,           # random sets per n (IBA: 100)
@@ -311,13 +319,18 @@ def sensitivity_n(model:nn.Module, x:Tensor, maps, target=None,
                   score='logit',            # Ancona and IBA correlate with the logit
                   batch_size:int=64, seed:int=0,
                   return_curves:bool=False  # also return {'n', 'attribution': B×len(n)×n_sets sums, 'drop': B×len(n)×n_sets}
-                 )->Tensor:                 # B (one n) or B×len(n) correlations in [-1, 1]; higher is better
+                 )->Tensor:                 # B (one n) or B×len(n) correlations in [-1, 1], higher is better; a dict of them for a dict of maps
     "Sensitivity-n: per image, Pearson correlation of attribution removed and output drop over random n-tile sets; in [-1, 1], higher is better."
-    maps, t, logits = _prepare(model, x, maps, target, batch_size)
+    many = isinstance(maps, dict)
+    if many and not maps: raise ValueError("`maps` is an empty dict; give at least one {name: maps}")
+    names = list(maps) if many else [None]
+    first, t, logits = _prepare(model, x, maps[names[0]] if many else maps, target, batch_size)
+    all_maps = {names[0]: first}
+    for k in names[1:]: all_maps[k] = _more_maps(model, x, maps[k], t, f'maps[{k!r}]')
     _pos_int(tile, 'tile'); _pos_int(n_sets, 'n_sets', 2)
     H, W = x.shape[-2:]
     if tile > min(H, W): raise ValueError(f"`tile` ({tile}) is larger than the image ({H}×{W})")
-    sums, h, w = _tile_sums(maps, tile); N = h * w
+    h, w = math.ceil(H / tile), math.ceil(W / tile); N = h * w
     single = isinstance(n, int) and not isinstance(n, bool)
     if n is None: ns = sorted({max(1, round(v)) for v in torch.logspace(0, math.log10(0.8 * N), 16).tolist()})
     else: ns = [n] if single else list(n)
@@ -329,15 +342,17 @@ def sensitivity_n(model:nn.Module, x:Tensor, maps, target=None,
     sets = [torch.zeros(n_sets, N, dtype=torch.bool, device=x.device).scatter_(
                 1, torch.rand(n_sets, N, generator=g, device=x.device).topk(v, 1).indices, True) for v in ns]
     masks = torch.cat(sets)                                                  # M×N tile masks, M = len(ns)·n_sets
-    att = (sums.double() @ masks.double().T).float()                         # B×M attribution removed
     base = make_baseline(x, baseline)
     def make(b, m):
         pm = masks[m].view(-1, 1, h, w).repeat_interleave(tile, 2).repeat_interleave(tile, 3)[..., :H, :W]
         return torch.where(pm, base[b], x[b])
     sc = _score_fn(score)
     with preserve_state(model, eval=True), torch.no_grad(): out = _evaluate(model, t, sc, len(masks), make, len(x), batch_size)
-    drop = _target_score(sc, logits, t)[:, None] - out
-    att, drop = att.view(len(x), len(ns), n_sets), drop.view(len(x), len(ns), n_sets)
-    r = _pearson(att, drop)
-    if single: r = r[:, 0]
-    return (r, {'n': ns, 'attribution': att, 'drop': drop}) if return_curves else r
+    drop = (_target_score(sc, logits, t)[:, None] - out).view(len(x), len(ns), n_sets)
+    res = {}
+    for k, m in all_maps.items():
+        att = (_tile_sums(m, tile)[0].double() @ masks.double().T).float().view(len(x), len(ns), n_sets)   # attribution removed
+        r = _pearson(att, drop)
+        if single: r = r[:, 0]
+        res[k] = (r, {'n': ns, 'attribution': att, 'drop': drop}) if return_curves else r
+    return res if many else res[None]
