@@ -519,3 +519,27 @@ def save(self:ReadoutIBA, path): "Save `state_dict()` to `path`."; torch.save(se
 def load(self:ReadoutIBA, path)->ReadoutIBA:
     "Load a file written by `save` (onto the model's device)."
     return self.load_state_dict(torch.load(path, map_location=model_device(self.model), weights_only=True))
+
+# %% ../../nbs/api/13_attr.iba.ipynb #066d765c
+@patch
+def effect(self:_BottleneckBase, x:Tensor,
+           alpha:Tensor|None=None, # B×C×h×w mask parameters at `layer` (None: α = init_alpha everywhere, the untrained bottleneck)
+           seed:int|None=None      # the noise draw (None: the explainer's `seed`)
+          )->dict:                 # {'logits': B×K with Z in place of R, 'capacity': B×C×h×w bits per feature element}
+    "The model's logits and the information per feature element with the bottleneck at mask `alpha`, on one draw of the noise."
+    check_input(x, self.model)
+    with preserve_state(self.model, eval=self.eval_mode, freeze=True), torch.no_grad():
+        _, out = _capture(self.model, x, [self.layer]); R = out[self.layer]
+        mean, std, active = self._stats(R)
+        if alpha is None: alpha = torch.full_like(R, self.init_alpha)
+        elif not isinstance(alpha, Tensor) or alpha.shape != R.shape:
+            got = tuple(alpha.shape) if isinstance(alpha, Tensor) else type(alpha).__name__
+            raise ValueError(f"`alpha` must be a Tensor of the features' shape {tuple(R.shape)} at {self.layer!r}, got {got}")
+        elif not torch.isfinite(alpha).all(): raise ValueError("`alpha` contains NaN or Inf")
+        lam, rest = bottleneck_lambda(alpha.to(R), self.sigma)
+        cap = kl_capacity(R, lam, mean, std, rest, active, self.min_std)
+        g = torch.Generator(device=R.device).manual_seed(self.seed if seed is None else int(seed))
+        Z = bottleneck_noise(R, lam, mean, std, torch.randn(R.shape, generator=g, device=R.device, dtype=R.dtype),
+                             rest, active, self.min_std, self.relu)
+        logits = _run_after(self.model, self._module, x, Z, self.reuse_head)
+    return dict(logits=logits, capacity=cap / math.log(2))

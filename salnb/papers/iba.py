@@ -14,14 +14,12 @@ from torch import nn, Tensor
 from torch.utils.data import DataLoader, TensorDataset, Subset
 from tqdm.auto import tqdm
 import salnb
-from ..core import preserve_state
-from ..models import find_layer
 from ..pretrained import load_weights, cluttered_tensors
 from ..attr.gradient import Gradient, AbsGradient, SmoothGrad, IntegratedGradients, GuidedBackprop
 from ..attr.cam import GradCAM, GuidedGradCAM
 from ..attr.perturb import Occlusion
 from ..attr.propagation import LRPEpsilon, LRPAlpha1Beta0
-from ..attr.iba import IBA, ReadoutIBA, Estimator, bottleneck_lambda, bottleneck_noise, kl_capacity, _capture, _run_after
+from ..attr.iba import IBA, ReadoutIBA, Estimator
 from ..metrics.faithfulness import degradation, sensitivity_n
 from ..metrics.localization import box_ratio
 from ..metrics.sanity import cascading_randomization
@@ -173,17 +171,9 @@ def bottleneck_effect(expl,                 # a fitted `IBA` or `ReadoutIBA` (it
                       seed:int=0            # noise draw of the evaluation
                      )->dict:               # per-image tensors: li_k (nats / element), bits (total), correct, p
     "Information through the bottleneck at mask α and the classifier's output on one noisy draw of Z (Table 4)."
-    model, module = expl.model, find_layer(expl.model, expl.layer)
-    with preserve_state(model, eval=True), torch.no_grad():
-        _, out = _capture(model, x, [expl.layer]); R = out[expl.layer]
-        mean, std, active = expl._stats(R)
-        if alpha is None: alpha = torch.full_like(R, expl.init_alpha)
-        lam, rest = bottleneck_lambda(alpha, expl.sigma)
-        cap = kl_capacity(R, lam, mean, std, rest, active, expl.min_std)
-        eps = torch.randn(R.shape, generator=torch.Generator(device=R.device).manual_seed(seed), device=R.device, dtype=R.dtype)
-        Z = bottleneck_noise(R, lam, mean, std, eps, rest, active, expl.min_std, expl.relu)
-        p = _run_after(model, module, x, Z, True).softmax(1)
-    return dict(li_k=cap.flatten(1).mean(1), bits=cap.flatten(1).sum(1) / math.log(2),
+    r = expl.effect(x, alpha, seed)
+    p, bits = r['logits'].softmax(1), r['capacity'].flatten(1)
+    return dict(li_k=bits.mean(1) * math.log(2), bits=bits.sum(1),
                 correct=(p.argmax(1) == y).float(), p=p.gather(1, y[:, None])[:, 0])
 
 # %% ../../nbs/papers/03_iba.ipynb #e019eb88
