@@ -28,7 +28,7 @@ from ..metrics.sanity import fgsm_accuracy
 __all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'FGSM_EPS', 'CONFIGS', 'PAPER', 'gc_lambda', 'TensorSamples', 'fmnist_sets',
            'FlatHeadCNN', 'Normalized', 'build_model', 'composite_cells', 'train_variant', 'make_explainers',
            'map_scores', 'cue_following', 'evaluate_model', 'resolve_config', 'run', 'summarize', 'contrast',
-           'side_by_side', 'directions', 'fgsm_table', 'elementwise_table', 'decoy_table']
+           'side_by_side', 'directions', 'fgsm_table', 'elementwise_table', 'decoy_table', 'verdicts_across']
 
 # %% ../../nbs/papers/04_gc.ipynb #22d520eb
 VARIANTS = {'baseline': ('avg', False), 'gc': ('avg', True), 'gmp': ('max', False), 'gmp_gc': ('max', True),
@@ -509,3 +509,11 @@ def decoy_table(res:dict, explainers=('egcam', 'fullgrad', 'ceb')):
         row['CH, egcam'] = _fmt(d.get('egcam.ch'))
         rows[LABELS[v]] = row
     return pd.DataFrame.from_dict(rows, orient='index')
+
+# %% ../../nbs/papers/04_gc.ipynb #670634c3
+def verdicts_across(f, a:dict, b:dict, names=('CPU', 'GPU')):
+    "The verdicts `f` (a results dict -> table with 'ours' and 'agrees') gives on runs `a` and `b` side by side: (number unchanged, rows, the rows whose verdict changed)."
+    x, y = f(a), f(b); (na, nb) = names
+    t = x.drop(columns=['ours', 'agrees']).assign(**{f'ours, {na}': x['ours'], f'{na} run': x['agrees'], f'ours, {nb}': y['ours'], f'{nb} run': y['agrees']})
+    same = x['agrees'].str.split().str[0] == y['agrees'].str.split().str[0]
+    return int(same.sum()), len(t), t[~same]
