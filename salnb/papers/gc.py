@@ -497,18 +497,22 @@ def elementwise_table(res:dict, exp:str='cluttered'):
         rows[LABELS[v]] = row
     return pd.DataFrame.from_dict(rows, orient='index')
 
-def decoy_table(res:dict, explainers=('egcam', 'fullgrad', 'ceb')):
-    "Background reliance on the decoy set: accuracy with a random cue and without, cue following, map mass on the cue."
+def _decoy_table(res:dict, labels:dict, explainers, mass_key:str, extra:dict={}):
+    "The decoy-set table of a run's summary (shared by the GC and IB-SGL notebooks); `extra`: {column: summary key}."
     import pandas as pd
     summ = res['summary'].get('decoy', {}); rows = {}
     for v, d in summ.items():
         row = {'acc, random cue': _fmt(d['acc']), 'acc, no cue': _fmt(d.get('acc_nocue')),
                'follows the cue (↓)': _fmt(d.get('cue_following'))}
-        for e in explainers: row[f'mass on cue (↓), {e}'] = _fmt(d.get(f'{e}.cue_mass'), 2)
+        for e in explainers: row[f'mass on cue (↓), {e}'] = _fmt(d.get(f'{e}.{mass_key}'), 2)
         row['cue area (chance)'] = _fmt(d.get('cue_area'), 2)
-        row['CH, egcam'] = _fmt(d.get('egcam.ch'))
-        rows[LABELS[v]] = row
+        row.update({c: _fmt(d.get(k)) for c, k in extra.items()})
+        rows[labels[v]] = row
     return pd.DataFrame.from_dict(rows, orient='index')
+
+def decoy_table(res:dict, explainers=('egcam', 'fullgrad', 'ceb')):
+    "Background reliance on the decoy set: accuracy with a random cue and without, cue following, map mass on the cue."
+    return _decoy_table(res, LABELS, explainers, 'cue_mass', {'CH, egcam': 'egcam.ch'})
 
 # %% ../../nbs/papers/04_gc.ipynb #670634c3
 def verdicts_across(f, a:dict, b:dict, names=('CPU', 'GPU')):

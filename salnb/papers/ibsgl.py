@@ -23,7 +23,7 @@ from ..attr.perturb import RISE, ExtremalPerturbation
 from ..attr.gradient import IntegratedGradients
 from ..metrics.localization import energy_pointing_game, miou, box_ratio, content_heatmap
 from ..metrics.faithfulness import average_drop_increase
-from .gc import fmnist_sets, cue_following, summarize, contrast, _fmt, _loader, _accuracy, _verdict, resolve_config
+from .gc import fmnist_sets, cue_following, summarize, contrast, _fmt, _loader, _accuracy, _verdict, resolve_config, _decoy_table
 
 # %% auto #0
 __all__ = ['VARIANTS', 'EXPLAINERS', 'EXPENSIVE', 'METRICS', 'CONFIGS', 'PAPER', 'get_config', 'build_model', 'pretrain',
@@ -290,12 +290,4 @@ def per_explainer(res:dict, exp:str='cluttered', variant:str='ibsgl')->'pd.DataF
 
 def decoy_table(res:dict, explainers=('gcam', 'egcam', 'ig', 'fullgrad', 'rise'))->'pd.DataFrame':
     "Background reliance on the decoy set: accuracy with a random cue and without, cue following, map mass on the cue."
-    import pandas as pd
-    summ = res['summary'].get('decoy', {}); rows = {}
-    for v, d in summ.items():
-        row = {'acc, random cue': _fmt(d['acc']), 'acc, no cue': _fmt(d.get('acc_nocue')),
-               'follows the cue (↓)': _fmt(d.get('cue_following'))}
-        for e in explainers: row[f'mass on cue (↓), {e}'] = _fmt(d.get(f'{e}.cue'), 2)
-        row['cue area (chance)'] = _fmt(d.get('cue_area'), 2)
-        rows[VARIANTS[v]] = row
-    return pd.DataFrame.from_dict(rows, orient='index')
+    return _decoy_table(res, VARIANTS, explainers, 'cue')
