@@ -121,8 +121,8 @@ if want('deletion'):
         floor_fn(48 * B, B), note=f"[salnb {49 * B}, Quantus {48 * B} images]")
 
 # ---- sensitivity-n: 48 perturbed images per sample
+ns = sorted({max(1, round(v)) for v in np.logspace(0, math.log10(0.8 * 224 * 224), 12)})   # 12 values of n (both cases)
 if want('sensitivity'):
-    ns = sorted({max(1, round(v)) for v in np.logspace(0, math.log10(0.8 * 224 * 224), 12)})
     run('sensitivity-n', lambda: sensitivity_n(model, x, maps, t, n=ns, tile=1, n_sets=4, batch_size=BS),
         plus(floor_fn(B, BS), floor_fn(len(ns) * 4 * B, BS)),
         q(quantus and quantus.SensitivityN(features_in_step=3136, n_max_percentage=0.8, disable_warnings=True), softmax=False),
@@ -131,7 +131,6 @@ if want('sensitivity'):
 # ---- sensitivity-n of four methods: salnb scores the perturbed images once (a dict of maps), Quantus once per method
 if want('sensitivity4'):
     from salnb.attr.gradient import Gradient, InputXGradient
-    ns = sorted({max(1, round(v)) for v in np.logspace(0, math.log10(0.8 * 224 * 224), 12)})
     four = {'abs_grad': maps, 'grad': Gradient(model)(x, t), 'ixg': InputXGradient(model)(x, t),
             'random': torch.rand(maps.shape, generator=torch.Generator().manual_seed(2))}
     def quantus_four():

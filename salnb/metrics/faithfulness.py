@@ -46,16 +46,20 @@ def check_maps(maps, x:Tensor, name:str='maps')->Tensor: # detached B×1×H×W m
 def _forward(model, x, batch_size):
     return torch.cat([model(x[i:i + batch_size]) for i in range(0, len(x), batch_size)])
 
-def _prepare(model, x, maps, target, batch_size):
+def _resolve_maps(model, x, maps, t, name='maps'):
+    "The maps for the resolved targets `t`: an explainer is called (in eval mode); then they are checked."
+    if callable(maps) and not isinstance(maps, Tensor):
+        with preserve_state(model, eval=True): maps = maps(x, t)
+    return check_maps(maps, x, name)
+
+def _prepare(model, x, maps, target, batch_size, name='maps'):
     "Check inputs, resolve the target from one forward pass, compute the maps if `maps` is an explainer; returns (maps, t, logits)."
     if not isinstance(model, nn.Module): raise TypeError(f"`model` must be an nn.Module, got {type(model).__name__}")
     check_input(x, model)
     _pos_int(batch_size, 'batch_size')
-    with preserve_state(model, eval=True):
-        with torch.no_grad(): logits = _forward(model, x, batch_size)
-        t = resolve_target(target, logits)
-        if callable(maps) and not isinstance(maps, Tensor): maps = maps(x, t)
-    return check_maps(maps, x), t, logits
+    with preserve_state(model, eval=True), torch.no_grad(): logits = _forward(model, x, batch_size)
+    t = resolve_target(target, logits)
+    return _resolve_maps(model, x, maps, t, name), t, logits
 
 # %% ../../nbs/api/41_metrics.faithfulness.ipynb #9ca62dc8
 def gaussian_blur(x:Tensor, kernel_size:int=11, sigma:float=5.)->Tensor: # same shape as `x`
@@ -303,12 +307,6 @@ def _pearson(a, b, eps=1e-10):
     r = (a * b).sum(-1) / torch.where(ok, (va * vb).sqrt(), torch.ones_like(va))
     return torch.where(ok, r, torch.zeros_like(r)).float()
 
-def _more_maps(model, x, maps, t, name):
-    "Further maps for the targets `t` already resolved: called (in eval mode) if an explainer, then checked."
-    if callable(maps) and not isinstance(maps, Tensor):
-        with preserve_state(model, eval=True): maps = maps(x, t)
-    return check_maps(maps, x, name)
-
 def sensitivity_n(model:nn.Module, x:Tensor,
                   maps,                     # B×1×H×W maps, an explainer, or a dict {name: either}: one set of forward passes for all
                   target=None,
@@ -323,10 +321,11 @@ def sensitivity_n(model:nn.Module, x:Tensor,
     "Sensitivity-n: per image, Pearson correlation of attribution removed and output drop over random n-tile sets; in [-1, 1], higher is better."
     many = isinstance(maps, dict)
     if many and not maps: raise ValueError("`maps` is an empty dict; give at least one {name: maps}")
-    names = list(maps) if many else [None]
-    first, t, logits = _prepare(model, x, maps[names[0]] if many else maps, target, batch_size)
-    all_maps = {names[0]: first}
-    for k in names[1:]: all_maps[k] = _more_maps(model, x, maps[k], t, f'maps[{k!r}]')
+    given = maps if many else {None: maps}
+    label = lambda k: 'maps' if k is None else f'maps[{k!r}]'
+    k0 = next(iter(given))
+    first, t, logits = _prepare(model, x, given[k0], target, batch_size, label(k0))
+    all_maps = {k0: first} | {k: _resolve_maps(model, x, m, t, label(k)) for k, m in list(given.items())[1:]}
     _pos_int(tile, 'tile'); _pos_int(n_sets, 'n_sets', 2)
     H, W = x.shape[-2:]
     if tile > min(H, W): raise ValueError(f"`tile` ({tile}) is larger than the image ({H}×{W})")
