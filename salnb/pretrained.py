@@ -1,4 +1,4 @@
-"""A real ImageNet classifier (EfficientNet-Lite0) that loads offline, images from files or scikit-image's bundled photos, and the small models salnb ships as safetensors together with the seeded training that makes them.
+"""A real ImageNet classifier (EfficientNet-Lite0) that loads offline, images from files or salnb's offline photo set (aspect kept, centre crop), and the small models salnb ships as safetensors together with the seeded training that makes them.
 
 Docs: https://salnb.github.io/salnb/api/pretrained.html.md"""
 
@@ -22,16 +22,14 @@ from safetensors.torch import save_file
 from .data import ClutteredFashionMNIST, load_embedded_fashion_mnist, FMNIST_CLASSES
 from .models import SmallCNN, ResNet20, vgg_small
 from .core import preserve_state, methods
+from .photos import IMAGENET_MEAN, IMAGENET_STD, PHOTOS, read_photo, resize_crop
 
 # %% auto #0
-__all__ = ['IMAGENET_MEAN', 'IMAGENET_STD', 'ARCHS', 'SHIPPED', 'imagenet_classes', 'load_image', 'EfficientNetLite',
-           'load_pretrained', 'spatial_layers', 'default_layer', 'load_methods', 'shipped_weights', 'save_weights',
-           'load_weights', 'cluttered_tensors', 'train_classifier', 'build_model', 'accuracy', 'train_shipped']
+__all__ = ['ARCHS', 'SHIPPED', 'imagenet_classes', 'load_image', 'EfficientNetLite', 'load_pretrained', 'spatial_layers',
+           'default_layer', 'load_methods', 'shipped_weights', 'save_weights', 'load_weights', 'cluttered_tensors',
+           'train_classifier', 'build_model', 'accuracy', 'train_shipped']
 
 # %% ../nbs/api/61_pretrained.ipynb #568edf1d
-IMAGENET_MEAN = (0.485, 0.456, 0.406)
-IMAGENET_STD = (0.229, 0.224, 0.225)
-
 def imagenet_classes()->list[str]: # the 1 000 ImageNet-1k class names, in index order
     "ImageNet-1k class names (from torchvision's metadata; no download)."
     from torchvision.models._meta import _IMAGENET_CATEGORIES
@@ -51,6 +49,10 @@ def _skimage_photo(name):
 def _to_pil(src):
     if isinstance(src, Image.Image): return src
     if isinstance(src, str) and src.startswith('skimage:'): src = _skimage_photo(src[len('skimage:'):])
+    if isinstance(src, str) and src.startswith('photo:'):
+        n = src[len('photo:'):]
+        if n not in PHOTOS: raise ValueError(f"`image` 'photo:{n}' is not in salnb.photos.PHOTOS; known: {', '.join(PHOTOS)}")
+        return read_photo(n)
     if isinstance(src, (str, Path)):
         p = Path(src).expanduser()
         if not p.is_file(): raise FileNotFoundError(f"`image` {str(p)!r} is not a file")
@@ -71,19 +73,17 @@ def _to_pil(src):
             if a.min() < 0 or a.max() > 1: raise ValueError(f"a float `image` array must lie in [0, 1], got [{a.min():.3g}, {a.max():.3g}]")
             a = np.round(a * 255).astype(np.uint8)
         return Image.fromarray(a)
-    raise TypeError(f"`image` must be a path, 'skimage:NAME', a PIL image or an array, got {type(src).__name__}")
+    raise TypeError(f"`image` must be a path, 'photo:NAME', 'skimage:NAME', a PIL image or an array, got {type(src).__name__}")
 
-def load_image(src,                      # path, 'skimage:NAME', PIL image, numpy array or tensor
+def load_image(src,                      # path, 'photo:NAME', 'skimage:NAME', PIL image, numpy array or tensor
                size:int|tuple|None=None, # output (H, W) (an int: square); None keeps the size
-               channels:int=3            # 3 (RGB) or 1 (grey, ITU-R 601 luma)
+               channels:int=3,           # 3 (RGB) or 1 (grey, ITU-R 601 luma)
+               resize:int|None=None      # shorter side before the centre crop (None: just large enough to cover `size`)
               )->Tensor:                 # 1×channels×H×W float in [0, 1]
-    "Read an image into a `1×C×H×W` tensor in [0, 1], resized to `size`."
+    "Read an image into a `1×C×H×W` tensor in [0, 1]: aspect-preserving resize and centre crop to `size`."
     if channels not in (1, 3): raise ValueError(f"`channels` must be 1 or 3, got {channels!r}")
     im = _to_pil(src).convert('RGB' if channels == 3 else 'L')
-    if size is not None:
-        h, w = (size, size) if isinstance(size, int) else tuple(size)
-        if h < 1 or w < 1: raise ValueError(f"`size` must be positive, got {size!r}")
-        if im.size != (w, h): im = im.resize((w, h), Image.BILINEAR)
+    if size is not None: im = resize_crop(im, size, resize)
     a = torch.from_numpy(np.asarray(im).copy()).float().div(255)
     return (a[None] if channels == 1 else a.permute(2, 0, 1))[None]
 
@@ -108,8 +108,8 @@ class EfficientNetLite(nn.Module):
         for i, b in enumerate(self.blocks): x = b(x, drop_connect_rate=self.drop_connect_rate * i / len(self.blocks))
         return self.fc(self.dropout(self.pool(self.head(x)).flatten(1)))
     def preprocess(self, src)->Tensor: # 1×3×224×224 in [0, 1]
-        "Load a photo (path, 'skimage:NAME', PIL, array) at the network's input size."
-        return load_image(src, self.input_size, 3)
+        "Load a photo (path, 'photo:NAME', 'skimage:NAME', PIL, array): shorter side to 256/224 of the input size, centre crop."
+        return load_image(src, self.input_size, 3, resize=round(self.input_size * 256 / 224))
 
 _PRETRAINED = {'efficientnet_lite0': ('efficientnet-lite0', 224)}
 
