@@ -6,7 +6,7 @@ Docs: https://salnb.github.io/salnb/api/data.html.md"""
 
 # %% ../nbs/api/01_data.ipynb #1344e815
 from __future__ import annotations
-import gzip, json, math, warnings, xml.etree.ElementTree as ET
+import copy, functools, gzip, hashlib, json, math, warnings, xml.etree.ElementTree as ET
 from pathlib import Path
 from importlib.resources import files
 import numpy as np
@@ -16,10 +16,11 @@ from torch import Tensor
 from torch.utils.data import Dataset
 
 # %% auto #0
-__all__ = ['FMNIST_CLASSES', 'DEBIAN_FMNIST', 'read_idx', 'find_fashion_mnist', 'load_fashion_mnist',
-           'load_embedded_fashion_mnist', 'FashionMNIST', 'check_boxes', 'box_to_mask', 'Decoy',
-           'ClutteredFashionMNIST', 'make_composites', 'place_in_cell', 'parse_voc_xml', 'ImageFolderBoxes',
-           'rle_decode', 'polygon_mask', 'CocoBoxes', 'collate_boxes']
+__all__ = ['FMNIST_CLASSES', 'DEBIAN_FMNIST', 'SKIMAGE_TEXTURES', 'OPENCV_DOC_DATA', 'read_idx', 'find_fashion_mnist',
+           'load_fashion_mnist', 'load_embedded_fashion_mnist', 'FashionMNIST', 'check_boxes', 'box_to_mask', 'Decoy',
+           'Textures', 'ClutteredFashionMNIST', 'TexturedFashionMNIST', 'TensorSamples', 'precompute',
+           'make_composites', 'place_in_cell', 'parse_voc_xml', 'ImageFolderBoxes', 'rle_decode', 'polygon_mask',
+           'CocoBoxes', 'collate_boxes']
 
 # %% ../nbs/api/01_data.ipynb #8efb894f
 def read_idx(path:str|Path)->np.ndarray: # array with the file's shape and dtype uint8
@@ -163,6 +164,87 @@ class Decoy:
         return row(top, 1) + row(self.n_slots - top, canvas - self.size - 1)
     def __repr__(self): return f"Decoy(p={self.p}, split={self.split!r}, test_mode={self.test_mode!r}, size={self.size})"
 
+# %% ../nbs/api/01_data.ipynb #a1c7e002
+SKIMAGE_TEXTURES = ('brick', 'grass', 'gravel', 'camera', 'coffee', 'astronaut', 'chelsea', 'rocket', 'coins',
+                    'immunohistochemistry', 'moon', 'page', 'text', 'clock', 'cell')
+OPENCV_DOC_DATA = Path('/usr/share/doc/opencv-doc/examples/data')
+
+def _grey01(a:np.ndarray)->np.ndarray:
+    a = np.asarray(a)
+    if a.ndim == 3: a = a[..., :3].astype(np.float64) @ np.array([0.2125, 0.7154, 0.0721])  # skimage's rgb2gray weights
+    a = a.astype(np.float64)
+    lo, hi = np.percentile(a, (1, 99))
+    if hi <= lo: raise ValueError("texture is flat (1st and 99th percentiles equal)")
+    return np.clip((a - lo) / (hi - lo), 0, 1)
+
+def _fit_side(a:np.ndarray, side:int)->Tensor:
+    t = torch.from_numpy(a).float()
+    s = side / min(t.shape)
+    size = (max(side, round(t.shape[0]*s)), max(side, round(t.shape[1]*s)))
+    return F.interpolate(t[None, None], size=size, mode='bilinear', antialias=True, align_corners=False)[0, 0].clamp(0, 1)
+
+@functools.lru_cache(maxsize=8)
+def _load_textures(names:tuple, side:int, paths:tuple)->tuple:
+    out = []
+    for n in names:
+        import skimage, skimage.data
+        if n not in SKIMAGE_TEXTURES and not hasattr(skimage.data, n): raise ValueError(f"`names`: {n!r} is not a scikit-image sample image")
+        try: a = getattr(skimage.data, n)()
+        except Exception as e: raise ValueError(f"`names`: scikit-image's {n!r} does not load offline ({type(e).__name__})") from e
+        out.append((n, f'skimage.data.{n} (scikit-image {skimage.__version__})', _fit_side(_grey01(a), side)))
+    for p in paths:
+        from PIL import Image
+        p = Path(p)
+        if not p.is_file(): raise FileNotFoundError(f"`paths`: {p} not found")
+        out.append((p.stem, str(p), _fit_side(_grey01(np.asarray(Image.open(p).convert('RGB'))), side)))
+    return tuple(out)
+
+class Textures:
+    "Greyscale crops of real photos and textures, from disjoint train and test regions of each image."
+    def __init__(self,
+                 split:str='train',              # 'train': the top 1-`holdout` of each image's rows; 'test': the rest
+                 names:tuple=SKIMAGE_TEXTURES,   # scikit-image sample images (bundled, no download)
+                 paths:tuple=(),                 # further image files (e.g. from `OPENCV_DOC_DATA`)
+                 side:int=288,                   # each image resized so its shorter side is this, px
+                 holdout:float=0.25,             # share of rows kept for the test split
+                 value_range:tuple=(0.0, 0.7),   # texture values are mapped linearly into this range
+                 flips:bool=True):               # random horizontal/vertical flips of each crop
+        if split not in ('train', 'test'): raise ValueError(f"`split` must be 'train' or 'test', got {split!r}")
+        if isinstance(names, str) or isinstance(paths, (str, Path)): raise TypeError("`names` and `paths` must be tuples, not a single string")
+        if not names and not paths: raise ValueError("`names` and `paths` are both empty: no texture")
+        if not 0 < holdout < 1: raise ValueError(f"`holdout` must be in (0, 1), got {holdout}")
+        if not (len(value_range) == 2 and 0 <= value_range[0] <= value_range[1] < 1):
+            raise ValueError(f"`value_range` must be (lo, hi) with 0 ≤ lo ≤ hi < 1 (objects stay visible only below 1), got {value_range}")
+        if side < 8: raise ValueError(f"`side` must be ≥ 8, got {side}")
+        self.split, self.side, self.holdout, self.value_range, self.flips = split, int(side), float(holdout), tuple(value_range), flips
+        loaded = _load_textures(tuple(names), self.side, tuple(str(p) for p in paths))
+        self.names = [n for n, _, _ in loaded]
+        self.sources = {n: s for n, s, _ in loaded}
+        lo, hi = self.value_range
+        self.regions = []
+        for _, _, t in loaded:
+            cut = int(round(t.shape[0] * (1 - self.holdout)))
+            self.regions.append((t[:cut] if split == 'train' else t[cut:]) * (hi - lo) + lo)
+
+    def __len__(self): return len(self.regions)
+    def max_crop(self)->int: return min(min(r.shape) for r in self.regions)  # largest square crop every region holds
+    def key(self)->tuple: return (tuple(self.sources.values()), self.split, self.side, self.holdout, self.value_range, self.flips)
+
+    def crop(self, size:int, rng:np.random.Generator)->Tensor: # size×size float
+        "A random `size`×`size` crop of a random texture region."
+        if size > self.max_crop(): raise ValueError(f"`size` {size} exceeds the smallest {self.split} region ({self.max_crop()} px); raise `side`")
+        r = self.regions[int(rng.integers(len(self.regions)))]
+        y, x = int(rng.integers(r.shape[0] - size + 1)), int(rng.integers(r.shape[1] - size + 1))
+        c = r[y:y+size, x:x+size]
+        if self.flips:
+            fy, fx = rng.random(2) < 0.5
+            if fy: c = c.flip(0)
+            if fx: c = c.flip(1)
+        return c.clone()
+
+    def __repr__(self): return f"Textures({self.split!r}, {len(self)} images: {', '.join(self.names)})"
+
+
 # %% ../nbs/api/01_data.ipynb #f74a9e4d
 def _resize_item(item:Tensor, s:int)->Tensor:
     return F.interpolate(item[None, None], size=(s, s), mode='bilinear', antialias=True, align_corners=False)[0, 0].clamp(0, 1)
@@ -181,7 +263,8 @@ class ClutteredFashionMNIST(Dataset):
                  clutter_size:int=8,            # fragment side, px
                  mask_threshold:float=0.1,      # item pixels above this belong to the mask
                  decoy:Decoy|None=None,         # plant a cue (see `Decoy`)
-                 seed:int=0):                   # every sample is a function of (seed, index)
+                 seed:int=0,                    # every sample is a function of (seed, index)
+                 background:Textures|None=None): # None: black canvas; `Textures`: composite over a texture crop
         images, labels = torch.as_tensor(images), torch.as_tensor(labels)
         if images.ndim != 3: raise ValueError(f"`images` must be N×h×w, got shape {tuple(images.shape)}")
         if labels.shape != images.shape[:1]: raise ValueError(f"`labels` must have shape ({len(images)},), got {tuple(labels.shape)}")
@@ -199,6 +282,18 @@ class ClutteredFashionMNIST(Dataset):
         if decoy is not None and decoy.n_slots < int(self.labels.max()) + 1:
             raise ValueError(f"`decoy.n_slots` ({decoy.n_slots}) must be ≥ the number of classes ({int(self.labels.max())+1})")
         if not 0 < clutter_size <= images.shape[-1]: raise ValueError(f"`clutter_size` must be in [1, {images.shape[-1]}], got {clutter_size}")
+        self.background = None; self._set_background(background)
+
+    def _set_background(self, background):
+        if background is not None:
+            if not isinstance(background, Textures): raise TypeError(f"`background` must be None or a `Textures`, got {type(background).__name__}")
+            if background.max_crop() < self.canvas:
+                raise ValueError(f"`background`: its smallest {background.split} region ({background.max_crop()} px) is below `canvas` {self.canvas}; raise its `side`")
+        self.background = background
+
+    def with_background(self, background:Textures|None)->ClutteredFashionMNIST:
+        "The same canvases (items, clutter, cue, boxes, masks) over another background; `None` gives the black ablation."
+        out = copy.copy(self); out._set_background(background); return out
 
     def __len__(self): return self.n
 
@@ -239,8 +334,75 @@ class ClutteredFashionMNIST(Dataset):
                 sx, sy = d.slots(C)[cue_class]
                 img[sy:sy+d.size, sx:sx+d.size] = d.intensity
                 cue_mask[sy:sy+d.size, sx:sx+d.size] = True
+        if self.background is not None:   # the black canvas is the foreground layer; composite it over a texture crop
+            tex = self.background.crop(C, np.random.default_rng([self.seed, i, 1]))
+            img = img + (1 - img) * tex
         return dict(image=img[None], label=self.labels[src], box=box, mask=mask[None], index=torch.tensor(i),
                     cue_mask=cue_mask[None], cue_class=torch.tensor(cue_class))
+
+# %% ../nbs/api/01_data.ipynb #a1c7e005
+class TexturedFashionMNIST(ClutteredFashionMNIST):
+    "Fashion-MNIST `split` on textured canvases with clutter, exact box and mask (defaults: the competent-baseline setting)."
+    def __init__(self,
+                 split:str='train',             # Fashion-MNIST split, also the texture region used
+                 n:int|None=None,               # number of canvases (default: the whole split)
+                 canvas:int=40,                 # canvas side, px
+                 scale:tuple=(0.7, 1.0),        # item scale range relative to 28 px
+                 n_clutter:int=4,               # clutter fragments per canvas
+                 clutter_size:int=8,            # fragment side, px
+                 mask_threshold:float=0.1,      # item pixels above this belong to the mask
+                 decoy:Decoy|None=None,         # a cue; its `split` must equal `split`
+                 seed:int=0,                    # every sample is a function of (seed, index)
+                 textures:Textures|None=None,   # default: `Textures(split)` (scikit-image's bundled images)
+                 root=None, source:str='files'): # where Fashion-MNIST comes from (see `load_fashion_mnist`)
+        if split not in ('train', 'test'): raise ValueError(f"`split` must be 'train' or 'test', got {split!r}")
+        if decoy is not None and decoy.split != split: raise ValueError(f"`decoy.split` ({decoy.split!r}) must equal `split` ({split!r})")
+        textures = Textures(split) if textures is None else textures
+        if isinstance(textures, Textures) and textures.split != split:
+            raise ValueError(f"`textures.split` ({textures.split!r}) must equal `split` ({split!r}): train and test crops come from disjoint regions")
+        images, labels = load_fashion_mnist(split, root, source)
+        super().__init__(images, labels, n, canvas, scale, n_clutter, clutter_size, mask_threshold, decoy, seed, background=textures)
+        self.split = split
+
+
+# %% ../nbs/api/01_data.ipynb #a1c7e00a
+class TensorSamples(Dataset):
+    "A dataset of dicts backed by stacked tensors (what `precompute` returns)."
+    def __init__(self, tensors:dict):
+        n = {len(v) for v in tensors.values()}
+        if len(n) != 1: raise ValueError(f"`tensors` must all have the same length, got {sorted(n)}")
+        self.tensors, self.n = tensors, n.pop()
+    def __len__(self): return self.n
+    def __getitem__(self, i): return {k: v[i] for k, v in self.tensors.items()}
+
+_PRECOMPUTED = {}
+
+def _canvas_key(ds:ClutteredFashionMNIST, keys:tuple)->tuple:
+    h = hashlib.blake2b(ds.images.numpy().tobytes(), digest_size=16); h.update(ds.labels.numpy().tobytes())
+    d = ds.decoy
+    return (h.hexdigest(), ds.n, ds.canvas, tuple(ds.scale), ds.n_clutter, ds.clutter_size, ds.mask_threshold, ds.seed,
+            None if d is None else tuple(sorted(vars(d).items())), None if ds.background is None else ds.background.key(), keys)
+
+def precompute(ds:ClutteredFashionMNIST,        # canvases to build once
+               keys:tuple=('image', 'label', 'index'), # sample fields to keep
+               cache:bool=True                  # reuse an earlier result for the same data, settings, seed and size
+              )->TensorSamples:                 # the same samples, served from memory
+    "Build every canvas of `ds` once and keep them in memory (cached per data, settings, seed and canvas size)."
+    if not isinstance(ds, ClutteredFashionMNIST): raise TypeError(f"`ds` must be a ClutteredFashionMNIST, got {type(ds).__name__}")
+    if isinstance(keys, str) or not keys: raise ValueError(f"`keys` must be a non-empty tuple of field names, got {keys!r}")
+    first = ds[0]
+    bad = [k for k in keys if k not in first]
+    if bad: raise ValueError(f"`keys` {bad} are not sample fields; fields are {list(first)}")
+    key = _canvas_key(ds, tuple(keys))
+    if cache and key in _PRECOMPUTED: return _PRECOMPUTED[key]
+    out = {k: torch.empty((len(ds),) + tuple(first[k].shape), dtype=first[k].dtype) for k in keys}
+    for i in range(len(ds)):
+        s = ds[i]
+        for k in keys: out[k][i] = s[k]
+    res = TensorSamples(out)
+    if cache: _PRECOMPUTED[key] = res
+    return res
+
 
 # %% ../nbs/api/01_data.ipynb #207f8976
 def make_composites(x:Tensor,                  # B×C×H×W positive images
