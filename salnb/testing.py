@@ -12,7 +12,8 @@ import torch
 from torch import nn, Tensor
 
 # %% auto #0
-__all__ = ['tests_data', 'seeded_batch', 'LinearModel', 'TinyCNN', 'RegionModel', 'make_region_task', 'check_explainer']
+__all__ = ['tests_data', 'seeded_batch', 'LinearModel', 'TinyCNN', 'RegionModel', 'make_region_task', 'RegionMeanModel',
+           'region_image', 'check_explainer']
 
 # %% ../nbs/api/03_testing.ipynb #52432c27
 def tests_data()->Path: # the `tests_data/` folder of a source checkout
@@ -85,6 +86,30 @@ def make_region_task(n:int=256, size:int=16, region:tuple=(0, 8, 0, 8), seed:int
                 if r + 3 <= y0 or r >= y1 or c + 3 <= x0 or c >= x1: break
             x[i, 0, r:r+3, c:c+3] = 1.0
     return x, y
+
+# %% ../nbs/api/03_testing.ipynb #8e72d076
+class RegionMeanModel(nn.Module):
+    "No weights: logit 0 is `scale` × the mean of the input over `region` = (y0, y1, x0, x1), logit 1 its negative."
+    def __init__(self, region:tuple, scale:float=1.):
+        super().__init__()
+        if len(region) != 4 or not (0 <= region[0] < region[1] and 0 <= region[2] < region[3]):
+            raise ValueError(f"`region` must be (y0, y1, x0, x1) with y0 < y1 and x0 < x1, got {region!r}")
+        self.region, self.scale = tuple(int(v) for v in region), float(scale)
+    def forward(self, x):
+        y0, y1, x0, x1 = self.region
+        if x.shape[-2] < y1 or x.shape[-1] < x1: raise ValueError(f"input {tuple(x.shape[-2:])} is smaller than `region` {self.region}")
+        s = self.scale * x[:, :, y0:y1, x0:x1].mean((1, 2, 3))
+        return torch.stack([s, -s], 1)
+    def inside(self, size:tuple[int,int])->Tensor: # H×W bool, True on the region
+        "The region as a boolean image of `size`."
+        m = torch.zeros(size, dtype=torch.bool); y0, y1, x0, x1 = self.region; m[y0:y1, x0:x1] = True
+        return m
+
+def region_image(size:int, region:tuple, b:int=1, c:int=3, noise:float=0.1, seed:int=0)->Tensor: # b×c×size×size
+    "1 on `region` = (y0, y1, x0, x1), 0 elsewhere, plus `noise` × seeded uniform noise."
+    y0, y1, x0, x1 = region
+    x = noise * seeded_batch(b, c, size, size, seed=seed); x[..., y0:y1, x0:x1] += 1
+    return x
 
 # %% ../nbs/api/03_testing.ipynb #a4e6b896
 def _state(model):
