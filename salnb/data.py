@@ -1,4 +1,4 @@
-"""Fashion-MNIST with no download at run time, cluttered and decoy localization sets with exact boxes and masks, 2×2 composites, and loaders for ImageNet/VOC and COCO boxes.
+"""Fashion-MNIST with no download at run time, cluttered and decoy localization sets on black or textured backgrounds with exact boxes and masks, 2×2 composites, and loaders for ImageNet/VOC and COCO boxes.
 
 Docs: https://salnb.github.io/salnb/api/data.html.md"""
 

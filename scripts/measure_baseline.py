@@ -12,7 +12,7 @@ import torch
 import salnb
 from salnb.data import TexturedFashionMNIST, precompute
 from salnb.models import ResNet20
-from salnb.train.loop import fit
+from salnb.train.loop import accuracy, evaluate, fit
 from salnb.train.methods import Regular
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -25,6 +25,8 @@ p.add_argument('--lr', type=float, default=5e-3, help='one-cycle peak learning r
 p.add_argument('--wd', type=float, default=0.05, help='AdamW weight decay')
 p.add_argument('--seed', type=int, default=0)
 p.add_argument('--n-train', type=int, default=None, help='training canvases (default: all 60 000)')
+p.add_argument('--probe-every', type=float, default=0.25, help='also test on --probe-n test canvases every this fraction of an epoch (0: off)')
+p.add_argument('--probe-n', type=int, default=2000)
 p.add_argument('--ckpt-dir', default='/tmp/salnb_baseline_ckpt')
 a = p.parse_args()
 if a.epochs is not None and a.epochs < 1: p.error('--epochs must be ≥ 1')
@@ -60,10 +62,16 @@ if a.epochs is None:                                   # probe: time a few steps
 
 opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.wd)
 sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=a.lr, total_steps=a.epochs * steps)
+every = max(1, round(a.probe_every * steps)) if a.probe_every > 0 else None
+probe = torch.utils.data.Subset(test, range(min(a.probe_n, len(test))))
+def on_step(info):                                     # a learning curve inside the epoch (first --probe-n test canvases)
+    if every and info['step'] % every == 0 and info['step'] % steps != 0:
+        acc = evaluate(model, probe, {'acc': accuracy})['val_acc']
+        say(f"  step {info['step']:5d} (epoch {info['step']/steps:.2f}): test acc on first {len(probe)} = {100*acc:.2f}%  total {(time.time()-T0)/60:.2f} min")
 say("epoch  train_loss  test_acc  epoch_min  total_min")
 for e in range(1, a.epochs + 1):
     hist = fit(model, Regular(), train, epochs=e, optimizer=opt, batch_size=a.batch, scheduler=sched, sched_every='step',
-               val_ds=test, ckpt_dir=a.ckpt_dir, resume=True, seed=a.seed, progress=False)
+               val_ds=test, ckpt_dir=a.ckpt_dir, resume=True, seed=a.seed, progress=False, on_step=on_step)
     r = hist[-1]
     say(f"{r['epoch']:5d}  {r['train_loss']:10.4f}  {100*r['val_acc']:7.2f}%  {r['seconds']/60:9.2f}  {(time.time()-T0)/60:9.2f}")
 say(f"# done in {(time.time()-T0)/60:.1f} min; load avg at end {os.getloadavg()[0]:.2f}")
