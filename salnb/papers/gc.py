@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn, Tensor
-from torch.utils.data import Dataset, DataLoader, Subset, default_collate
+from torch.utils.data import Dataset
 from tqdm.auto import tqdm
 import salnb
 from ..core import Hooks
-from ..data import ClutteredFashionMNIST, Decoy, make_composites, load_fashion_mnist, ImageFolderBoxes, collate_boxes
+from ..data import make_composites
 from ..models import SmallCNN, use_global_max_pool
 from ..train.loop import fit
 from ..train.methods import Regular, GC
@@ -23,12 +23,15 @@ from ..attr.cam import GradCAM, ElementwiseGradCAM, FullGrad
 from ..attr.propagation import ContrastiveExcitationBackprop
 from ..metrics.localization import pointing_game, stochastic_pointing_game, content_heatmap, negative_quadrants
 from ..metrics.sanity import fgsm_accuracy
+from .common import (resolve_config, fmt, eval_loader, accuracy, TensorSamples, fmnist_sets, cue_following, Normalized,
+                                  imagenet_box_sets, leaves, summarize, per_seed, contrast, sign_agreement, decoy_summary, verdicts_across)
+_fmt = fmt   # kept importable for salnb.papers.iba / mipin until they import `fmt` from salnb.papers.common (issue 19)
+
 
 # %% auto #0
-__all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'FGSM_EPS', 'CONFIGS', 'PAPER', 'gc_lambda', 'TensorSamples', 'fmnist_sets',
-           'FlatHeadCNN', 'Normalized', 'build_model', 'composite_cells', 'train_variant', 'make_explainers',
-           'map_scores', 'cue_following', 'evaluate_model', 'resolve_config', 'run', 'summarize', 'contrast',
-           'side_by_side', 'directions', 'fgsm_table', 'elementwise_table', 'decoy_table', 'verdicts_across']
+__all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'FGSM_EPS', 'CONFIGS', 'PAPER', 'gc_lambda', 'FlatHeadCNN', 'build_model',
+           'composite_cells', 'train_variant', 'make_explainers', 'map_scores', 'evaluate_model', 'run', 'side_by_side',
+           'directions', 'fgsm_table', 'elementwise_table', 'decoy_table']
 
 # %% ../../nbs/papers/04_gc.ipynb #22d520eb
 VARIANTS = {'baseline': ('avg', False), 'gc': ('avg', True), 'gmp': ('max', False), 'gmp_gc': ('max', True),
@@ -67,36 +70,8 @@ def gc_lambda(lam:float,            # the paper's λ (25 on ImageNet)
     return lam * cells / ref_cells
 
 # %% ../../nbs/papers/04_gc.ipynb #23f4d306
-class TensorSamples(Dataset):
-    "A dict of stacked tensors, served as one dict per sample."
-    def __init__(self, tensors:dict):  # name -> tensor N×…, all the same N
-        n = {len(v) for v in tensors.values()}
-        if len(n) != 1: raise ValueError(f"`tensors` must all have the same length, got lengths {sorted(n)}")
-        self.t = tensors
-    def __len__(self): return len(next(iter(self.t.values())))
-    def __getitem__(self, i): return {k: v[i] for k, v in self.t.items()}
+# `TensorSamples` and `fmnist_sets` (the cluttered and decoy canvases) live in `salnb.papers.common`; GC and IB-SGL share them.
 
-def _stack(ds, progress, desc):
-    ss = [ds[i] for i in tqdm(range(len(ds)), desc=desc, leave=False, disable=not progress)]
-    drop = {'index'} | (set() if ds.decoy is not None else {'cue_mask', 'cue_class'})
-    return TensorSamples({k: torch.stack([s[k] for s in ss]) for k in ss[0] if k not in drop})
-
-def fmnist_sets(cfg:dict,             # a config with the cluttered-set keys (see `CONFIGS['full']`)
-                progress:bool=False
-               )->dict:               # {'cluttered': {train, test}, 'decoy': {train, test, nocue}} of `TensorSamples`
-    "The cluttered and decoy Fashion-MNIST canvases of a config (test canvases from the test split)."
-    xtr, ytr = load_fashion_mnist('train', source=cfg['source'])
-    xte, yte = load_fashion_mnist('test', source=cfg['source'])
-    kw = dict(canvas=cfg['canvas'], scale=tuple(cfg['scale']), n_clutter=cfg['n_clutter'], clutter_size=cfg['clutter_size'])
-    d = dict(size=cfg['decoy_size'])
-    sets = {'cluttered': dict(train=ClutteredFashionMNIST(xtr, ytr, n=cfg['n_train'], seed=0, **kw),
-                              test=ClutteredFashionMNIST(xte, yte, n=cfg['n_test'], seed=1, **kw))}
-    if cfg.get('decoy_seeds'):
-        sets['decoy'] = dict(
-            train=ClutteredFashionMNIST(xtr, ytr, n=cfg['n_train'], seed=0, decoy=Decoy(cfg['decoy_p'], 'train', **d), **kw),
-            test=ClutteredFashionMNIST(xte, yte, n=cfg['n_test'], seed=1, decoy=Decoy(1.0, 'test', 'random', **d), **kw),
-            nocue=ClutteredFashionMNIST(xte, yte, n=cfg['n_test'], seed=1, decoy=Decoy(1.0, 'test', 'none', **d), **kw))
-    return {e: {k: _stack(v, progress, f'{e} {k}') for k, v in s.items()} for e, s in sets.items()}
 
 # %% ../../nbs/papers/04_gc.ipynb #63d7013e
 class FlatHeadCNN(nn.Module):
@@ -107,15 +82,6 @@ class FlatHeadCNN(nn.Module):
         self.pool = nn.AdaptiveAvgPool2d(grid)
         self.fc = nn.Linear(4 * width * grid * grid, n_classes)
     def forward(self, x): return self.fc(self.pool(self.features(x)).flatten(1))
-
-class Normalized(nn.Module):
-    "Images in [0, 1] → ImageNet normalisation → `net` (whose layers are then named `net.*`)."
-    def __init__(self, net:nn.Module, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225)):
-        super().__init__()
-        self.net = net
-        self.register_buffer('mean', torch.tensor(mean).view(1, -1, 1, 1), persistent=False)
-        self.register_buffer('std', torch.tensor(std).view(1, -1, 1, 1), persistent=False)
-    def forward(self, x): return self.net((x - self.mean) / self.std)
 
 def build_model(variant:str,        # a key of `VARIANTS`
                 cfg:dict,           # config (data, width / arch)
@@ -191,27 +157,8 @@ def map_scores(maps:Tensor,               # B×1×H×W maps of the ground-truth 
     if cue_mask is not None: out['cue'] = content_heatmap(maps, masks=cue_mask)
     return out
 
-def cue_following(pred:Tensor,       # [B] predicted classes
-                  label:Tensor,      # [B] true classes
-                  cue_class:Tensor   # [B] class the cue's slot stands for (-1: no cue)
-                 )->Tensor:          # [B] 1 = follows the cue, 0 = does not, NaN = no conflict
-    "Where the cue points to another class than the label: 1 if the prediction is the cue's class."
-    conflict = (cue_class >= 0) & (cue_class != label)
-    return torch.where(conflict, (pred == cue_class).float(), torch.full(pred.shape, float('nan'), device=pred.device))
 
 # %% ../../nbs/papers/04_gc.ipynb #356204ac
-def _loader(ds, bs):
-    base = ds.dataset if isinstance(ds, Subset) else ds
-    return DataLoader(ds, batch_size=bs, shuffle=False, collate_fn=collate_boxes if isinstance(base, ImageFolderBoxes) else default_collate,
-                      generator=torch.Generator())   # its own generator: iterating must not draw from torch's global RNG
-
-def _accuracy(model, ds, bs):
-    dev, c, n = next(model.parameters()).device, 0, 0
-    with torch.no_grad():
-        for b in _loader(ds, bs):
-            c += (model(b['image'].to(dev)).argmax(1).cpu() == b['label']).sum().item(); n += len(b['label'])
-    return c / n
-
 def evaluate_model(model:nn.Module,      # trained model (eval mode)
                    variant:str,          # its variant (picks the layers)
                    test:Dataset,         # test samples: image, label, mask (or boxes), optional cue_mask / cue_class
@@ -228,7 +175,7 @@ def evaluate_model(model:nn.Module,      # trained model (eval mode)
     cg = torch.Generator().manual_seed(10_000 + seed)
     acc, follow, cue_area, adv = [], [], [], []
     per = {n: {k: [] for k in ('pg', 'ch', 'spg', 'zero', 'cue', 'nqh')} for n in expl}
-    for b in tqdm(_loader(test, cfg['eval_batch']), desc='evaluate', leave=False, disable=not progress):
+    for b in tqdm(eval_loader(test, cfg['eval_batch']), desc='evaluate', leave=False, disable=not progress):
         x, y = b['image'].to(dev), b['label'].to(dev)
         region = dict(masks=b['mask'].to(dev)) if 'mask' in b else dict(boxes=b['boxes'])
         with torch.no_grad(): pred = model(x).argmax(1)
@@ -255,26 +202,15 @@ def evaluate_model(model:nn.Module,      # trained model (eval mode)
         f = torch.cat(follow); f = f[~f.isnan()]
         res['cue_following'] = 100 * f.mean().item() if len(f) else float('nan')
         res['cue_area'] = 100 * torch.cat(cue_area).mean().item()
-    if nocue is not None: res['acc_nocue'] = 100 * _accuracy(model, nocue, cfg['eval_batch'])
+    if nocue is not None: res['acc_nocue'] = 100 * accuracy(model, nocue, cfg['eval_batch'])
     if fgsm: res['fgsm'] = {str(e): 100 * v for e, v in zip(cfg['fgsm_eps'], torch.cat(adv).mean(0).tolist())}
     if examples and cfg.get('n_examples'):
-        b = next(iter(_loader(test, cfg['n_examples'])))
+        b = next(iter(eval_loader(test, cfg['n_examples'])))
         m = ElementwiseGradCAM(model, layer).layer_map(b['image'].to(dev), b['label'].to(dev))
         res['examples'] = [[[round(v, 5) for v in row] for row in mm[0].tolist()] for mm in m.cpu()]
     return res
 
 # %% ../../nbs/papers/04_gc.ipynb #6399eb50
-def _imagenet_sets(cfg):
-    import torchvision.transforms as T, torchvision.datasets as D
-    for k, what in (('train_root', 'ImageNet training folder (class sub-folders)'), ('val_root', 'validation images, class sub-folders'),
-                    ('val_ann_root', 'validation box XMLs')):
-        if not cfg.get(k): raise ValueError(f"the 'paper' config needs `{k}` ({what})")
-    s = cfg['image_size']
-    train = D.ImageFolder(cfg['train_root'], T.Compose([T.RandomResizedCrop(s), T.RandomHorizontalFlip(), T.ToTensor()]))
-    test = ImageFolderBoxes(cfg['val_root'], cfg['val_ann_root'], size=s)
-    perm = torch.randperm(len(test), generator=torch.Generator().manual_seed(0)).tolist()  # mixed classes per batch (composites)
-    return {'imagenet': dict(train=train, test=Subset(test, perm[:cfg.get('n_test') or len(test)]))}, len(train.classes)
-
 def _job(cfg, ename, variant, seed, sets, progress, threads=None)->dict:
     if threads: torch.set_num_threads(threads)
     model, info = train_variant(variant, sets['train'], cfg, seed, progress)
@@ -289,18 +225,6 @@ def _experiments(cfg)->dict: # name -> (variants, seeds)
     if cfg.get('decoy_seeds'): out['decoy'] = (tuple(cfg['decoy_variants']), tuple(cfg['decoy_seeds']))
     return out
 
-def resolve_config(configs:dict, # name -> config dict (a paper module's `CONFIGS`)
-                   config:str,    # the name asked for
-                   overrides:dict # keys of that config to replace
-                  )->dict:        # a new dict; `device=None` becomes 'cuda' where there is one, else 'cpu'
-    "A copy of a named config with overrides; unknown names are rejected (shared by the paper modules' `run`)."
-    if config not in configs: raise ValueError(f"`config` must be one of {list(configs)}, got {config!r}")
-    bad = [k for k in overrides if k not in configs[config]]
-    if bad: raise ValueError(f"unknown override(s) {bad} for config {config!r}; known: {sorted(configs[config])}")
-    cfg = configs[config] | overrides
-    if cfg.get('device') is None: cfg['device'] = 'cuda' if torch.cuda.is_available() else 'cpu'
-    return cfg
-
 def run(config:str='small',   # 'small', 'full' or 'paper'
         out=None,             # path of the results JSON to write (None: don't write)
         progress:bool=True,   # progress bars and one line per finished model
@@ -311,7 +235,7 @@ def run(config:str='small',   # 'small', 'full' or 'paper'
     for v in (*cfg['variants'], *cfg.get('decoy_variants', ())):
         if v not in VARIANTS: raise ValueError(f"`variants` must be among {list(VARIANTS)}, got {v!r}")
     t0 = time.time()
-    if cfg['data'] == 'imagenet': sets, cfg['n_classes'] = _imagenet_sets(cfg)
+    if cfg['data'] == 'imagenet': sets, cfg['n_classes'] = imagenet_box_sets(cfg)
     else: sets = fmnist_sets(cfg, progress)
     exps = _experiments(cfg)
     jobs = [(e, v, s) for e, (vs, ss) in exps.items() for v in vs for s in ss]
@@ -343,28 +267,8 @@ def run(config:str='small',   # 'small', 'full' or 'paper'
     return res
 
 # %% ../../nbs/papers/04_gc.ipynb #9b0e5e2f
-def _leaves(r:dict)->dict:
-    "Flat {metric: value} of one run's result."
-    out = {'acc': r['acc']}
-    for k in ('acc_nocue', 'cue_following', 'cue_area'):
-        if k in r: out[k] = r[k]
-    for n, d in r['explainers'].items():
-        for m, v in d.items(): out[f'{n}.{m}'] = v
-    for e, v in r.get('fgsm', {}).items(): out[f'fgsm.{e}'] = v
-    return out
+# `leaves` (one run's numbers, flat) and `summarize` (mean, sd, n over seeds) live in `salnb.papers.common`.
 
-def summarize(res:dict)->dict: # {experiment: {variant: {metric: [mean, std, n]}}}
-    "Mean and std over training seeds of every number of `res['runs']`."
-    out = {}
-    for e, vs in res['runs'].items():
-        out[e] = {}
-        for v, seeds in vs.items():
-            rows = [_leaves(r) for r in seeds.values()]
-            out[e][v] = {}
-            for k in rows[0]:
-                a = np.array([r[k] for r in rows], dtype=float)
-                out[e][v][k] = [float(a.mean()), float(a.std(ddof=1)) if len(a) > 1 else 0.0, len(a)]
-    return out
 
 # %% ../../nbs/papers/04_gc.ipynb #14d6e02f
 PAPER = {
@@ -392,30 +296,6 @@ _CONTRASTS = (('gc', 'baseline'), ('gmp', 'baseline'), ('gmp_gc', 'gmp'), ('gmp_
 
 def _key(metric, explainer): return metric if metric == 'acc' else f'{explainer}.{metric}'
 
-def _fmt(ms, digits=1):
-    if ms is None: return '—'
-    m, s, n = ms
-    return f'{m:.{digits}f}' if n < 2 else f'{m:.{digits}f} ± {s:.{digits}f}'
-
-def _per_seed(res, exp, variant, key)->dict:
-    return {s: _leaves(r)[key] for s, r in res['runs'].get(exp, {}).get(variant, {}).items() if key in _leaves(r)}
-
-def _verdict(paper_d, ours):
-    if ours is None: return 'not run'
-    if paper_d == 0: return 'paper: no change'
-    m, s, n = ours
-    if m == 0: return 'no change'
-    same = (m > 0) == (paper_d > 0)
-    noisy = n > 1 and abs(m) < s
-    return ('yes' if same else 'no') + (' (within noise)' if noisy else '')
-
-def contrast(res:dict, exp:str, a:tuple, b:tuple)->list|None: # [mean, std, n] of (a − b) over shared seeds
-    "Paired difference of two (variant, metric-key) numbers over the training seeds they share."
-    da, db = _per_seed(res, exp, *a), _per_seed(res, exp, *b)
-    d = np.array([da[s] - db[s] for s in da if s in db])
-    if not len(d): return None
-    return [float(d.mean()), float(d.std(ddof=1)) if len(d) > 1 else 0.0, len(d)]
-
 def side_by_side(res:dict, table:str='table1', exp:str='cluttered'):
     "One of the paper's Tables 1, 3, 4 with our mean ± std (over training seeds) next to each number."
     import pandas as pd
@@ -425,7 +305,7 @@ def side_by_side(res:dict, table:str='table1', exp:str='cluttered'):
         row = {}
         for i, m in enumerate(p['metrics']):
             row[(_NAMES[m], 'paper')] = f"{p['rows'][v][i]:.2f}"
-            row[(_NAMES[m], 'ours')] = _fmt(summ.get(v, {}).get(_key(m, p['explainer'])))
+            row[(_NAMES[m], 'ours')] = fmt(summ.get(v, {}).get(_key(m, p['explainer'])))
         rows[LABELS[v]] = row
     return pd.DataFrame.from_dict(rows, orient='index')
 
@@ -441,30 +321,30 @@ def directions(res:dict, table:str='table1', exp:str='cluttered'):
                 k = _key(m, p['explainer']); pd_ = p['rows'][a][i] - p['rows'][b][i]
                 ours = contrast(res, exp, (a, k), (b, k))
                 out.append(dict(comparison=f'{LABELS[a]} − {LABELS[b]}', metric=_NAMES[m], paper=round(pd_, 2),
-                                ours=_fmt(ours), agrees=_verdict(pd_, ours)))
+                                ours=fmt(ours), agrees=sign_agreement(pd_, ours)))
     elif table == 'table5':
         for v, d in p['rows'].items():
             for i, m in enumerate(('pg', 'ch')):
                 pd_ = d[m][1] - d[m][0]; ours = contrast(res, exp, (v, f'egcam.{m}'), (v, f'gcam.{m}'))
                 out.append(dict(comparison=f'{LABELS[v]}: element-wise − Grad-CAM', metric=_NAMES[m], paper=round(pd_, 2),
-                                ours=_fmt(ours), agrees=_verdict(pd_, ours)))
+                                ours=fmt(ours), agrees=sign_agreement(pd_, ours)))
         for j, e in enumerate(('gcam', 'egcam')):
             for m in ('pg', 'ch'):
                 pd_ = p['rows']['flat_gc'][m][j] - p['rows']['flat'][m][j]
                 ours = contrast(res, exp, ('flat_gc', f'{e}.{m}'), ('flat', f'{e}.{m}'))
                 out.append(dict(comparison=f'{LABELS["flat_gc"]} − {LABELS["flat"]} ({EXPLAINERS[e]})', metric=_NAMES[m],
-                                paper=round(pd_, 2), ours=_fmt(ours), agrees=_verdict(pd_, ours)))
+                                paper=round(pd_, 2), ours=fmt(ours), agrees=sign_agreement(pd_, ours)))
     elif table == 'table6':
         for a, b in (('gmp', 'baseline'), ('gmp_gc', 'gmp'), ('gmp_gc', 'baseline')):
             for i, e in enumerate(p['eps']):
                 pd_ = p['rows'][a][i] - p['rows'][b][i]; ours = contrast(res, exp, (a, f'fgsm.{e}'), (b, f'fgsm.{e}'))
                 out.append(dict(comparison=f'{LABELS[a]} − {LABELS[b]}', metric=f'ε = {e}/255', paper=round(pd_, 2),
-                                ours=_fmt(ours), agrees=_verdict(pd_, ours)))
+                                ours=fmt(ours), agrees=sign_agreement(pd_, ours)))
     return pd.DataFrame(out)
 
 # %% ../../nbs/papers/04_gc.ipynb #36b638c6
 def _relative(res, exp, v, e): # [mean, std, n] over seeds of FGSM accuracy as % of the clean accuracy
-    acc, adv = _per_seed(res, exp, v, 'acc'), _per_seed(res, exp, v, f'fgsm.{e}')
+    acc, adv = per_seed(res, exp, v, 'acc'), per_seed(res, exp, v, f'fgsm.{e}')
     a = np.array([100 * adv[s] / acc[s] for s in adv if acc.get(s)])
     return None if not len(a) else [float(a.mean()), float(a.std(ddof=1)) if len(a) > 1 else 0.0, len(a)]
 
@@ -474,11 +354,11 @@ def fgsm_table(res:dict, exp:str='cluttered',
     import pandas as pd
     p = PAPER['table6']; summ = res['summary'].get(exp, {}); rows = {}
     for v in ('baseline', 'gc', 'gmp', 'gmp_gc'):
-        row = {('clean', 'paper'): f"{p['clean'][v]:.2f}" if v in p['clean'] else '—', ('clean', 'ours'): _fmt(summ.get(v, {}).get('acc'))}
+        row = {('clean', 'paper'): f"{p['clean'][v]:.2f}" if v in p['clean'] else '—', ('clean', 'ours'): fmt(summ.get(v, {}).get('acc'))}
         for i, e in enumerate(p['eps']):
             pv = (100 * p['rows'][v][i] / p['clean'][v] if relative else p['rows'][v][i]) if v in p['rows'] else None
             row[(f'ε={e}', 'paper')] = '—' if pv is None else f'{pv:.2f}'
-            row[(f'ε={e}', 'ours')] = _fmt(_relative(res, exp, v, e) if relative else summ.get(v, {}).get(f'fgsm.{e}'))
+            row[(f'ε={e}', 'ours')] = fmt(_relative(res, exp, v, e) if relative else summ.get(v, {}).get(f'fgsm.{e}'))
         rows[LABELS[v]] = row
     return pd.DataFrame.from_dict(rows, orient='index')
 
@@ -493,31 +373,14 @@ def elementwise_table(res:dict, exp:str='cluttered'):
             for j, e in enumerate(('gcam', 'egcam')):
                 lab = f"{_NAMES[m]} {'GCAM' if e == 'gcam' else 'element-wise'}"
                 row[(lab, 'paper')] = f"{p['rows'][v][m][j]:.2f}" if v in p['rows'] else '—'
-                row[(lab, 'ours')] = _fmt(summ[v].get(f'{e}.{m}'))
+                row[(lab, 'ours')] = fmt(summ[v].get(f'{e}.{m}'))
         rows[LABELS[v]] = row
-    return pd.DataFrame.from_dict(rows, orient='index')
-
-def _decoy_table(res:dict, labels:dict, explainers, mass_key:str, extra:dict={}):
-    "The decoy-set table of a run's summary (shared by the GC and IB-SGL notebooks); `extra`: {column: summary key}."
-    import pandas as pd
-    summ = res['summary'].get('decoy', {}); rows = {}
-    for v, d in summ.items():
-        row = {'acc, random cue': _fmt(d['acc']), 'acc, no cue': _fmt(d.get('acc_nocue')),
-               'follows the cue (↓)': _fmt(d.get('cue_following'))}
-        for e in explainers: row[f'mass on cue (↓), {e}'] = _fmt(d.get(f'{e}.{mass_key}'), 2)
-        row['cue area (chance)'] = _fmt(d.get('cue_area'), 2)
-        row.update({c: _fmt(d.get(k)) for c, k in extra.items()})
-        rows[labels[v]] = row
     return pd.DataFrame.from_dict(rows, orient='index')
 
 def decoy_table(res:dict, explainers=('egcam', 'fullgrad', 'ceb')):
     "Background reliance on the decoy set: accuracy with a random cue and without, cue following, map mass on the cue."
-    return _decoy_table(res, LABELS, explainers, 'cue_mass', {'CH, egcam': 'egcam.ch'})
+    return decoy_summary(res, LABELS, explainers, 'cue_mass', {'CH, egcam': 'egcam.ch'})
 
 # %% ../../nbs/papers/04_gc.ipynb #670634c3
-def verdicts_across(f, a:dict, b:dict, names=('CPU', 'GPU')):
-    "The verdicts `f` (a results dict -> table with 'ours' and 'agrees') gives on runs `a` and `b` side by side: (number unchanged, rows, the rows whose verdict changed)."
-    x, y = f(a), f(b); (na, nb) = names
-    t = x.drop(columns=['ours', 'agrees']).assign(**{f'ours, {na}': x['ours'], f'{na} run': x['agrees'], f'ours, {nb}': y['ours'], f'{nb} run': y['agrees']})
-    same = x['agrees'].str.split().str[0] == y['agrees'].str.split().str[0]
-    return int(same.sum()), len(t), t[~same]
+# `verdicts_across` lives in `salnb.papers.common`: a verdict counts as kept only when the whole verdict is the same.
+
