@@ -9,7 +9,7 @@ processed notebooks that `nbdev-docs` hands to Quarto; this script hands them to
 On a machine with Quarto, `nbdev-docs` and `nbdev-readme` build the Quarto site and README instead.
 """
 from __future__ import annotations
-import argparse, copy, os, re, shutil, subprocess, sys
+import argparse, copy, os, posixpath, re, shutil, subprocess, sys
 from pathlib import Path
 import nbformat
 import yaml
@@ -17,6 +17,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 _ATTR = re.compile(r'\{target="_blank"[^}]*\}')
 _DIRECTIVE = re.compile(r'^#\|.*$\n?', re.M)
+# a local link to a page: markdown `](target)` or HTML `href="target"`, target `[../]path.html|.ipynb[#anchor]`
+_LOCAL = re.compile(r'(?P<pre>\]\(|href=")(?P<path>(?:\.\.?/)*[\w.-]+(?:/[\w.-]+)*\.(?:html|ipynb))(?:#(?P<frag>[^)"\s]*))?(?=[)"\s])')
+_WIDGET = 'application/vnd.jupyter.widget-view+json'
 
 
 def processed_notebooks(n_workers:int=0) -> Path:
@@ -37,11 +40,48 @@ def _frontmatter(nb):
     return yaml.safe_load(c.source.strip().strip('-')) or {}, nb.cells[1:]
 
 
-def convert(nb, depth:int, doc_url:str):
+def _anchor(frag:str) -> str:
+    "The id Sphinx gives the heading that Quarto would give the id `frag` (`Estimator.update` -> `estimator-update`)."
+    from docutils.nodes import make_id
+    return make_id(frag) or frag
+
+
+def headings(nb) -> set:
+    "The Sphinx ids of the headings in notebook `nb`: its markdown cells and markdown outputs (show_doc's `### Name`)."
+    texts = [c.source for c in nb.cells if c.cell_type == 'markdown']
+    texts += [''.join(o.get('data', {}).get('text/markdown', '')) for c in nb.cells for o in c.get('outputs', [])]
+    return {_anchor(h.strip()) for t in texts for h in re.findall(r'^#{1,6}\s+(.+?)\s*#*$', t, re.M)}
+
+
+def _fragment(frag:str, ids:set|None) -> str:
+    "Sphinx's id for `frag`; for a member with no entry of its own (`Estimator.update`), its owner's (`estimator`)."
+    if ids is None: return _anchor(frag)
+    parts = frag.split('.')
+    while parts:
+        if (a := _anchor('.'.join(parts))) in ids: return a
+        parts.pop()
+    return ''
+
+
+def local_links(s:str, here:str='', pages:dict|None=None, sphinx_ids:bool=True, ids:dict|None=None) -> str:
+    "Point the local links in markdown/HTML `s` of page `here` (nbs-relative notebook path) at the pages (and Sphinx's heading ids)."
+    pages, ids = pages or {}, ids or {}
+    folder = posixpath.dirname(here)
+    def sub(m):
+        path, frag = m['path'], m['frag']
+        if path.endswith('.ipynb'):   # a link to a notebook (as Quarto allows): to the page it becomes
+            src = posixpath.normpath(posixpath.join(folder, path))
+            if src in pages: path = posixpath.relpath(pages[src], folder or '.')
+        if frag and sphinx_ids: frag = _fragment(frag, ids.get(posixpath.normpath(posixpath.join(folder, path))))
+        return m['pre'] + path + (f'#{frag}' if frag else '')
+    return _LOCAL.sub(sub, s)
+
+
+def convert(nb, depth:int, doc_url:str, here:str='', pages:dict|None=None, sphinx_ids:bool=True, ids:dict|None=None):
     "Turn a processed (Quarto-flavoured) notebook into one MyST-NB renders the same way."
     fm, cells = _frontmatter(nb)
     rel = '../' * depth or './'
-    fix = lambda s: _ATTR.sub('', s).replace(doc_url, rel)
+    fix = lambda s: local_links(_ATTR.sub('', s).replace(doc_url, rel), here, pages, sphinx_ids, ids)
     out = []
     if fm.get('title'):
         out.append(nbformat.v4.new_markdown_cell(f"# {fm['title']}" + (f"\n\n> {fm['description']}" if fm.get('description') else '')))
@@ -57,10 +97,24 @@ def convert(nb, depth:int, doc_url:str):
                 continue
             c2 = copy.deepcopy(c); c2.source = _DIRECTIVE.sub('', c.source).strip('\n')
             c2.metadata = {}
+            for o in c2.get('outputs', []):
+                d = o.get('data', {})
+                for k in ('text/markdown', 'text/html'):   # show_doc output and HTML: their links too
+                    if k in d: d[k] = fix(''.join(d[k]) if isinstance(d[k], list) else d[k])
+                if _WIDGET in d:   # a live widget needs a kernel (its JS would come from a CDN): say so, not its Python repr
+                    o['data'] = {'text/html': '<p class="widget-note"><em>Interactive widget: run this notebook in Jupyter to use it.</em></p>'}
             out.append(c2)
     nb2 = nbformat.v4.new_notebook(cells=out, metadata={'kernelspec': {'name': 'python3', 'display_name': 'python3', 'language': 'python'},
                                                        'language_info': {'name': 'python'}})
     return fm, nb2
+
+
+def page_map(nbs:dict) -> dict:
+    "{nbs-relative notebook path: nbs-relative page path} for processed notebooks `nbs` {relative Path: notebook}."
+    def page(rel, nb):
+        if rel.name == 'index.ipynb': return rel.parent/'index.html'
+        return rel.parent/Path(_frontmatter(nb)[0].get('output-file', rel.stem + '.html')).name
+    return {rel.as_posix(): page(rel, nb).as_posix() for rel, nb in nbs.items()}
 
 
 def _pages(proc:Path):
@@ -68,15 +122,55 @@ def _pages(proc:Path):
 
 
 CONF = '''project = "salnb"
+copyright = {copyright!r}
 extensions = ["myst_nb"]
 nb_execution_mode = "off"
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence"]
+myst_all_links_external = True   # links are already page URLs (as Quarto writes them); keep them as written
 html_theme = "furo"
 html_title = "salnb"
-html_static_path = []
-exclude_patterns = ["_build"]
+html_static_path = ["_static"]
+html_css_files = ["styles.css"]
+{mathjax}
+exclude_patterns = ["_build", "_static"]
 suppress_warnings = ["myst.header", "mystnb.unknown_mime_type", "misc.highlighting_failure", "myst.xref_missing"]
 '''
+MATHJAX_VERSION = '3.2.2'   # npm install --prefix ~/.cache/salnb/npm mathjax@3.2.2
+# the parts of MathJax's es5/ build that tex-mml-chtml.js loads (or may load on demand); not the SVG output
+_MATHJAX_PARTS = ('tex-mml-chtml.js', 'input', 'output/chtml', 'output/chtml.js', 'ui', 'a11y', 'adaptors', 'sre')
+
+
+def find_mathjax() -> Path|None:
+    "MathJax 3's `es5/` folder from an installed npm package ($SALNB_MATHJAX, ~/.cache/salnb/npm, ./node_modules), or None."
+    cands = [os.environ.get('SALNB_MATHJAX', ''), Path.home()/'.cache/salnb/npm/node_modules/mathjax', ROOT/'node_modules'/'mathjax']
+    for c in filter(None, map(str, cands)):
+        for d in (Path(c), Path(c)/'es5'):
+            if (d/'tex-mml-chtml.js').is_file() and (d/'output'/'chtml'/'fonts').is_dir(): return d
+    return None
+
+
+def copy_mathjax(static:Path) -> str:
+    "Copy MathJax into the site's `_static/mathjax/` and return the conf line that loads it (the CDN where none is installed)."
+    es5 = find_mathjax()
+    if es5 is None:
+        print(f'docs_fallback: MathJax not installed, math loads from a CDN (offline: npm install --prefix ~/.cache/salnb/npm '
+              f'mathjax@{MATHJAX_VERSION})', file=sys.stderr)
+        return ''
+    dst = static/'mathjax'
+    for part in _MATHJAX_PARTS:
+        if (es5/part).is_dir(): shutil.copytree(es5/part, dst/part)
+        elif (es5/part).is_file(): (dst/part).parent.mkdir(parents=True, exist_ok=True); shutil.copy2(es5/part, dst/part)
+    for f in ('LICENSE', 'package.json'):   # Apache-2.0: ship its licence beside it
+        if (es5.parent/f).is_file(): shutil.copy2(es5.parent/f, dst/f)
+    return 'mathjax_path = "mathjax/tex-mml-chtml.js"'
+
+
+def _footer() -> str:
+    "The copyright line from nbs/_quarto.yml's page-footer (one source for both sites), without its leading ©."
+    q = yaml.safe_load((ROOT/'nbs'/'_quarto.yml').read_text()) or {}
+    foot = (q.get('website') or {}).get('page-footer') or ''
+    if isinstance(foot, dict): foot = foot.get('center') or foot.get('left') or ''
+    return re.sub(r'^\s*(©|&copy;|\(c\))\s*', '', str(foot))
 
 
 def build_site(out:Path|None=None, n_workers:int=0) -> Path:
@@ -87,12 +181,12 @@ def build_site(out:Path|None=None, n_workers:int=0) -> Path:
     doc_url = cfg.doc_url if cfg.doc_url.endswith('/') else cfg.doc_url + '/'
     src = ROOT/'_build'/'docsrc'
     shutil.rmtree(src, ignore_errors=True); src.mkdir(parents=True)
-    toc = {}
-    for p in _pages(proc):
-        rel = p.relative_to(proc)
-        nb = nbformat.read(p, as_version=4)
-        fm, nb2 = convert(nb, len(rel.parts) - 1, doc_url)
-        name = Path(fm.get('output-file', rel.stem + '.html')).stem if rel.name != 'index.ipynb' else 'index'
+    toc, nbs = {}, {p.relative_to(proc): nbformat.read(p, as_version=4) for p in _pages(proc)}
+    pages = page_map(nbs)
+    ids = {pages[rel.as_posix()]: headings(nb) for rel, nb in nbs.items()}   # {page: its heading ids}
+    for rel, nb in nbs.items():
+        fm, nb2 = convert(nb, len(rel.parts) - 1, doc_url, rel.as_posix(), pages, ids=ids)
+        name = Path(pages[rel.as_posix()]).stem
         dst = src/rel.parent/(name + '.ipynb')
         dst.parent.mkdir(parents=True, exist_ok=True)
         if str(rel) != 'index.ipynb': toc.setdefault(rel.parent.as_posix(), []).append((rel.name, (rel.parent/name).as_posix()))
@@ -106,7 +200,9 @@ def build_site(out:Path|None=None, n_workers:int=0) -> Path:
         lines = '\n'.join(doc for _, doc in sorted(entries))
         nb.cells.append(nbformat.v4.new_markdown_cell(f"```{{toctree}}\n:caption: {caption}\n:hidden:\n\n{lines}\n```"))
     nbformat.write(nb, index)
-    (src/'conf.py').write_text(CONF)
+    static = src/'_static'; static.mkdir()
+    shutil.copy2(ROOT/'nbs'/'styles.css', static/'styles.css')
+    (src/'conf.py').write_text(CONF.format(copyright=_footer(), mathjax=copy_mathjax(static)))
     out = Path(out or ROOT/cfg.doc_path.name)
     shutil.rmtree(out, ignore_errors=True)
     # build under _build/ (MyST-NB writes a jupyter_execute/ scratch folder beside the output folder), then move
@@ -123,11 +219,14 @@ def build_readme(proc:Path|None=None) -> Path:
     proc = proc or processed_notebooks()
     from nbdev.config import get_config
     cfg = get_config()
-    fm, nb = convert(nbformat.read(proc/'index.ipynb', as_version=4), 0, cfg.doc_url.rstrip('/') + '/')
+    pages = page_map({p.relative_to(proc): nbformat.read(p, as_version=4) for p in _pages(proc)})
+    fm, nb = convert(nbformat.read(proc/'index.ipynb', as_version=4), 0, cfg.doc_url.rstrip('/') + '/', 'index.ipynb', pages,
+                     sphinx_ids=False)
     body, _ = MarkdownExporter().from_notebook_node(nb)
     nbs_rel = cfg.nbs_path.relative_to(ROOT).as_posix()
     body = re.sub(r'\]\((images/[^)]+)\)', lambda m: f']({nbs_rel}/{m.group(1)})', body)
-    body = body.replace('](./', f']({cfg.doc_url.rstrip("/")}/')
+    # the site's pages on the docs site (GitHub shows README.md at the root, where they do not exist)
+    body = re.sub(r'\]\((?:\./)?(?![a-z][\w+.-]*:|#|/)([^)\s]+\.html(?:#[^)\s]*)?)\)', lambda m: f']({cfg.doc_url.rstrip("/")}/{m.group(1)})', body)
     body = re.sub(r'\n{3,}', '\n\n', body).strip() + '\n'
     (ROOT/'README.md').write_text('<!-- generated from nbs/index.ipynb by tools/docs_fallback.py; edit the notebook -->\n\n' + body)
     return ROOT/'README.md'
