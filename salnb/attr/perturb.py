@@ -158,54 +158,85 @@ class RISE(Explainer):
         return (sal / (self.n_masks * self.p)).view(B, 1, H, W)
 
 # %% ../../nbs/api/12_attr.perturb.ipynb #f8c21553
-def area_loss(mask:Tensor,  # B×1×H×W (or B×N) masks in [0, 1]
+def area_loss(mask:Tensor,  # B×1×H×W (or B×N) masks in [0, 1]; for extremal perturbation the padded mask
               area:float    # target fraction a of pixels kept
              )->Tensor:     # [B] ‖vecsort(m) − r_a‖² / N
-    "Ranking area loss of Fong et al. 2019: squared distance of the sorted mask to (1−a)N zeros then aN ones, per pixel."
+    "Ranking area loss of Fong et al. 2019: squared distance of the sorted mask to N − ⌊(1−a)N⌋ ones after zeros, per pixel."
     m = mask.flatten(1); N = m.shape[1]
-    ones = int(round(area * N))
-    ref = torch.cat([m.new_zeros(N - ones), m.new_ones(ones)])
-    return (m.sort(1).values - ref).pow(2).mean(1)
+    k = N - int(N * (1 - area))                 # the template's ones, counted as TorchRay does
+    top = m.topk(k, 1, sorted=False).values.sum(1) if k else m.new_zeros(len(m))
+    return (m.pow(2).sum(1) - 2 * top + k) / N  # = ‖sort(m) − r_a‖²/N: the k largest values meet the ones
 
 # %% ../../nbs/api/12_attr.perturb.ipynb #65fbcfb5
-def _bump(z:Tensor)->Tensor:
-    "The smooth-mask kernel: 1 for z ≤ ½, cos² fall-off, 0 from z = 3/2 on."
-    return torch.where(z <= 0.5, torch.ones_like(z),
-                       torch.where(z >= 1.5, torch.zeros_like(z), torch.cos(math.pi / 2 * (z - 0.5)).pow(2)))
+def _kernel(z:Tensor)->Tensor:
+    "The smooth-mask kernel of TorchRay: 1 for z ≤ ½, then exp(−2(z − ½)²)."
+    return torch.exp(-2 * (z - 0.5).clamp(min=0) ** 2)
+
+class _SmoothMax(torch.autograd.Function):
+    "smax over the last axis of z = nb ⊗ w (per cell: nb K values, w S×K weights) with temperature T; B×Y×X×S out."
+    @staticmethod
+    def forward(ctx, nb, w, T):
+        e = (nb[..., None, :] * (T * w)).exp_()                  # B×Y×X×S×K: e^{T z}
+        den = e.sum(-1)
+        we = e.mul_(w)                                           # w·e^{Tz}
+        out = (we @ nb[..., None])[..., 0] / den                 # Σ z e^{Tz} / Σ e^{Tz}, z = nb·w
+        ctx.save_for_backward(nb, w, we, den, out); ctx.T = T
+        return out
+    @staticmethod
+    def backward(ctx, g):
+        nb, w, we, den, out = ctx.saved_tensors; T = ctx.T
+        a = g / den                                              # ∂out/∂z = e(1 + T(z − out))/den
+        b = a * (1 - T * out)
+        gnb = (b[..., None, :] @ we)[..., 0, :] + T * nb * (a[..., None, :] @ (we * w))[..., 0, :]
+        return gnb, None, None
 
 class SmoothMask:
-    "Smooth masks from a coarse parameter grid: m(u) = smax_v k(‖u − c_v‖/σ) m̄(v)."
-    def __init__(self, size:tuple[int,int], # H, W of the masks
+    "Smooth masks from a coarse parameter grid, on the image plus a σ margin: m(u) = smax_v k(‖u − c_v‖/σ) m̄(v)."
+    def __init__(self, size:tuple[int,int], # H, W of the image
                  step:int=7,                # pixels per parameter cell
-                 sigma:float=21.,           # kernel scale σ (pixels)
+                 sigma:float=21.,           # kernel scale σ (pixels); also the margin
                  sharpness:float=20.):      # T of the smooth max
-        self.size, self.step, self.sigma, self.sharpness = tuple(size), step, float(sigma), sharpness
+        self.size, self.step, self.sigma, self.sharpness = tuple(size), step, float(sigma), float(sharpness)
         H, W = self.size
+        self.margin = M = round(sigma)
         self.grid = (math.ceil(H / step), math.ceil(W / step))
-        self.r = max(0, math.ceil((1.5 * sigma + (step - 1) / 2) / step) - 1)   # farther cells are beyond 3σ/2 of every pixel
-        k = 2 * self.r + 1
-        d = torch.arange(-self.r, self.r + 1)
-        centre = lambda i: i * step + (step - 1) / 2
-        dy = torch.arange(H)[None] - centre(torch.arange(H)[None] // step + d[:, None])   # k×H: pixel row − neighbour-cell centre
-        dx = torch.arange(W)[None] - centre(torch.arange(W)[None] // step + d[:, None])   # k×W
-        dist = (dy[:, None, :, None] ** 2 + dx[None, :, None, :] ** 2).sqrt()            # k×k×H×W
-        self.weight = _bump(dist / self.sigma).reshape(k * k, H, W)
-    def __call__(self, params:Tensor)->Tensor: # B×1×H×W masks in [0, 1]
-        "Masks from B×1×h×w parameters in [0, 1] (cells outside the grid count as 0)."
-        (H, W), k = self.size, 2 * self.r + 1
-        nb = F.unfold(params, k, padding=self.r).view(len(params), k * k, *self.grid)     # the k×k neighbour cells
-        nb = nb.repeat_interleave(self.step, 2).repeat_interleave(self.step, 3)[..., :H, :W]
-        z = nb * self.weight.to(params)
-        return (z * (self.sharpness * z).softmax(1)).sum(1, keepdim=True)
+        self.r = R = 1 + math.ceil(sigma / step)
+        self.pad = math.ceil(M / step)                                   # grid cells needed beyond the edge
+        d, s = torch.arange(-R, R + 1, dtype=torch.float64), torch.arange(step, dtype=torch.float64)
+        off = s[:, None] - step * d[None]                                # S1×K1: offset in cell − neighbour centre
+        dist = (off[:, None, :, None] ** 2 + off[None, :, None, :] ** 2).sqrt()   # (sy, sx, ky, kx)
+        self.weight = _kernel(dist / self.sigma).reshape(step * step, (2 * R + 1) ** 2).float()
+    def to(self, x:Tensor): self.weight = self.weight.to(x.device, x.dtype); return self
+    def full(self, params:Tensor)->Tensor: # B×1×(H+2M)×(W+2M) masks in [0, 1]
+        "Masks on the image plus margin from B×1×h×w parameters (cells outside the grid count as 0)."
+        (H, W), M, s, R, P = self.size, self.margin, self.step, self.r, self.pad
+        B, k = len(params), 2 * R + 1
+        Y, X = self.grid[0] + 2 * P, self.grid[1] + 2 * P
+        nb = F.unfold(F.pad(params, (P + R,) * 4), k).view(B, k * k, Y, X).permute(0, 2, 3, 1)   # B×Y×X×K
+        w = self.weight.to(params)
+        z = _SmoothMax.apply(nb.contiguous(), w, self.sharpness)                                  # B×Y×X×S
+        z = z.view(B, Y, X, s, s).permute(0, 1, 3, 2, 4).reshape(B, 1, Y * s, X * s)
+        o = P * s - M
+        return z[..., o:o + H + 2 * M, o:o + W + 2 * M].clamp(0, 1)
+    def crop(self, m:Tensor)->Tensor:
+        "The image part of a padded mask."
+        (H, W), M = self.size, self.margin
+        return m[..., M:M + H, M:M + W]
+    def __call__(self, params:Tensor)->Tensor: return self.crop(self.full(params))  # B×1×H×W
 
 # %% ../../nbs/api/12_attr.perturb.ipynb #2915c9d1
+def _blur_matrix(n:int, sigma:float, device=None, dtype=None)->Tensor: # n×n
+    "1-D Gaussian blur as a matrix: kernel cut at ⌈4σ⌉, normalised to sum 1, zero padding outside [0, n)."
+    r = math.ceil(4 * sigma)
+    g = torch.exp(-0.5 * (torch.arange(-r, r + 1, dtype=torch.float64) / sigma) ** 2); g = g / g.sum()
+    i = torch.arange(n); d = i[None] - i[:, None]
+    return torch.where(d.abs() <= r, g[(d + r).clamp(0, 2 * r)], 0.).to(device=device, dtype=dtype)
+
 def _gauss_blur(x:Tensor, sigma:float)->Tensor:
-    "Separable Gaussian blur of each channel (replicate padding)."
+    "Separable Gaussian blur of each channel (zero padding, kernel cut at 4σ)."
     if sigma <= 0: return x
-    r = max(1, math.ceil(3 * sigma)); C = x.shape[1]
-    k = torch.exp(-0.5 * (torch.arange(-r, r + 1, device=x.device, dtype=x.dtype) / sigma) ** 2); k = k / k.sum()
-    x = F.conv2d(F.pad(x, (r, r, 0, 0), mode='replicate'), k.view(1, 1, 1, -1).expand(C, 1, 1, -1), groups=C)
-    return F.conv2d(F.pad(x, (0, 0, r, r), mode='replicate'), k.view(1, 1, -1, 1).expand(C, 1, -1, 1), groups=C)
+    H, W = x.shape[-2:]
+    return _blur_matrix(H, sigma, x.device, x.dtype) @ x @ _blur_matrix(W, sigma, x.device, x.dtype).T
 
 def perturbation_pyramid(x:Tensor, levels:int=8, max_blur:float=20., kind:str='blur')->Tensor: # B×L×C×H×W
     "L increasingly mild perturbations of x: blurred with σ_max·(1 − l/(L−1)) ('blur') or scaled by l/(L−1) ('fade')."
@@ -226,12 +257,11 @@ def apply_pyramid(pyr:Tensor, mask:Tensor)->Tensor: # B×C×H×W
 @register('extremal_perturbation')
 class ExtremalPerturbation(Explainer):
     "Extremal perturbation, preserve game (Fong et al. 2019): the smooth mask of area a that keeps the target score highest."
-    stochastic = True
     def __init__(self, model:nn.Module,
-                 area:float=0.1,              # target fraction a of the image the mask keeps
+                 area:float=0.1,              # target fraction a of the padded mask kept (image + σ margin)
                  iterations:int=800,          # SGD steps
                  step:int=7,                  # pixels per mask parameter
-                 sigma:float=21.,             # mask smoothness σ (pixels)
+                 sigma:float=21.,             # mask smoothness σ (pixels), also the mask's margin outside the image
                  perturbation:str='blur',     # 'blur' (Gaussian pyramid) or 'fade' (towards 0)
                  max_blur:float=20.,          # σ of the strongest blur
                  levels:int=8,                # pyramid levels
@@ -239,8 +269,9 @@ class ExtremalPerturbation(Explainer):
                  momentum:float=0.9,          # ... and momentum (dampened by the same factor)
                  regul:float=300.,            # initial weight λ of the area loss ...
                  regul_growth:float=1.0035,   # ... multiplied by this after every step
-                 jitter:bool=True,            # random horizontal flips of the perturbed image
-                 seed:int=0,                  # seeds the flips
+                 jitter:bool=True,            # flip the perturbed image horizontally at every other step
+                 init:float=0.5,              # starting value of the mask parameters
+                 seed:int=0,                  # unused (the flips are a fixed alternation); kept for existing calls
                  eval_mode:bool=True):
         super().__init__(model, eval_mode)
         if not (isinstance(area, (int, float)) and 0 < area < 1): raise ValueError(f"`area` must be in (0, 1), got {area!r}")
@@ -252,26 +283,27 @@ class ExtremalPerturbation(Explainer):
         if not max_blur > 0: raise ValueError(f"`max_blur` must be > 0, got {max_blur!r}")
         if not (lr > 0 and 0 <= momentum < 1): raise ValueError(f"`lr` must be > 0 and `momentum` in [0, 1), got {lr!r}, {momentum!r}")
         if not (regul > 0 and regul_growth >= 1): raise ValueError(f"`regul` must be > 0 and `regul_growth` ≥ 1, got {regul!r}, {regul_growth!r}")
+        if not (isinstance(init, (int, float)) and 0 <= init <= 1): raise ValueError(f"`init` must be in [0, 1], got {init!r}")
         self.area, self.iterations, self.step, self.sigma = float(area), iterations, step, float(sigma)
         self.perturbation, self.max_blur, self.levels = perturbation, max_blur, levels
         self.lr, self.momentum, self.regul, self.regul_growth = lr, momentum, regul, regul_growth
-        self.jitter, self.seed = jitter, seed
+        self.jitter, self.init, self.seed = jitter, float(init), seed
     def attribute(self, x, t):
         B, C, H, W = x.shape
-        gen = SmoothMask((H, W), self.step, self.sigma)
-        gen.weight = gen.weight.to(x.device, x.dtype)
+        gen = SmoothMask((H, W), self.step, self.sigma).to(x)
         with torch.no_grad(): pyr = perturbation_pyramid(x.detach(), self.levels, self.max_blur, self.perturbation)
-        flips = (torch.rand(self.iterations, generator=torch.Generator().manual_seed(self.seed)) < 0.5).tolist()
-        params = torch.ones(B, 1, *gen.grid, device=x.device, dtype=x.dtype, requires_grad=True)
+        params = torch.full((B, 1, *gen.grid), self.init, device=x.device, dtype=x.dtype, requires_grad=True)
         opt = torch.optim.SGD([params], lr=self.lr, momentum=self.momentum, dampening=self.momentum)
         lam = self.regul
         for it in range(self.iterations):
-            m = gen(params)
-            xm = apply_pyramid(pyr, m)
-            if self.jitter and flips[it]: xm = xm.flip(3)
+            full = gen.full(params)
+            xm = apply_pyramid(pyr, gen.crop(full))
+            if self.jitter and it % 2 == 0: xm = xm.flip(3)
             reward = self.model(xm).gather(1, t[:, None])[:, 0]
-            loss = (lam * area_loss(m, self.area) - reward).sum()
-            opt.zero_grad(); loss.backward(); opt.step()
+            loss = (lam * area_loss(full, self.area) - reward).sum()
+            params.grad, = torch.autograd.grad(loss, params)   # the mask's gradient only, not the model's
+            opt.step()
             with torch.no_grad(): params.clamp_(0, 1)
             lam *= self.regul_growth
-        with torch.no_grad(): return gen(params)
+        with torch.no_grad(): self.padded_mask = gen.full(params)   # the last call's masks with their margin
+        return gen.crop(self.padded_mask)

@@ -168,10 +168,24 @@ def _block_forwards():
     from torchvision.models.resnet import BasicBlock as TVBasicBlock, Bottleneck as TVBottleneck
     return ((TVBasicBlock, _tv_basic), (TVBottleneck, _tv_bottleneck), (SalnbBasicBlock, _salnb_basic))
 
+def _own_forward(m:nn.Module, x:Tensor, weight:Tensor)->Tensor:
+    "`m.forward(x)` (its own padding and the like, without its hooks) with `weight` in place of its weight and no bias."
+    saved = dict(m._parameters)
+    try:
+        m._parameters['weight'] = weight
+        if 'bias' in saved: m._parameters['bias'] = None
+        return m.forward(x)
+    finally: m._parameters.update(saved)
+
 def _positive_fn(m:nn.Module):
     "`f(x, dual) -> z⁺` for a layer the c-MWP rule applies to (`dual`: negated weights), else None."
-    if isinstance(m, nn.Conv2d): return lambda x, dual: m._conv_forward(x, (-m.weight if dual else m.weight).clamp(min=0), None)
-    if isinstance(m, nn.Linear): return lambda x, dual: F.linear(x, (-m.weight if dual else m.weight).clamp(min=0))
+    pos = lambda dual: (-m.weight if dual else m.weight).clamp(min=0)
+    if isinstance(m, nn.Conv2d):   # a subclass with its own forward (e.g. static 'same' padding) is re-run as it is
+        if type(m).forward is nn.Conv2d.forward: return lambda x, dual: m._conv_forward(x, pos(dual), None)
+        return lambda x, dual: _own_forward(m, x, pos(dual))
+    if isinstance(m, nn.Linear):
+        if type(m).forward is nn.Linear.forward: return lambda x, dual: F.linear(x, pos(dual))
+        return lambda x, dual: _own_forward(m, x, pos(dual))
     if isinstance(m, nn.AvgPool2d):
         return lambda x, dual: F.avg_pool2d(x, m.kernel_size, m.stride, m.padding, m.ceil_mode, m.count_include_pad, m.divisor_override)
     if isinstance(m, nn.AdaptiveAvgPool2d): return lambda x, dual: F.adaptive_avg_pool2d(x, m.output_size)
