@@ -23,7 +23,8 @@ from ..attr.perturb import RISE, ExtremalPerturbation
 from ..attr.gradient import IntegratedGradients
 from ..metrics.localization import energy_pointing_game, miou, box_ratio, content_heatmap
 from ..metrics.faithfulness import average_drop_increase
-from .gc import fmnist_sets, cue_following, summarize, contrast, _fmt, _loader, _accuracy, _verdict, resolve_config, _decoy_table
+from .common import (fmnist_sets, cue_following, summarize, contrast, fmt, eval_loader, accuracy, sign_agreement,
+                                  resolve_config, decoy_summary, Normalized, imagenet_box_sets)
 
 # %% auto #0
 __all__ = ['VARIANTS', 'EXPLAINERS', 'EXPENSIVE', 'METRICS', 'CONFIGS', 'PAPER', 'get_config', 'build_model', 'pretrain',
@@ -84,7 +85,6 @@ def build_model(cfg:dict, seed:int, n_classes:int=10)->nn.Module:
         torch.manual_seed(seed)
         if cfg['data'] == 'imagenet':
             import torchvision
-            from salnb.papers.gc import Normalized
             net = getattr(torchvision.models, cfg['arch'])(num_classes=n_classes)
             if cfg.get('weights'): net.load_state_dict(torch.load(cfg['weights'], map_location='cpu'))
             return Normalized(net)
@@ -171,7 +171,7 @@ def evaluate_model(model:nn.Module,        # fine-tuned model (eval mode)
     dev = next(model.parameters()).device
     expl = make_explainers(model, cfg)
     per = {n: {} for n in expl}; acc, follow, area = [], [], []; seen = 0
-    for b in tqdm(_loader(test, cfg['eval_batch']), desc='evaluate', leave=False, disable=not progress):
+    for b in tqdm(eval_loader(test, cfg['eval_batch']), desc='evaluate', leave=False, disable=not progress):
         x, y = b['image'].to(dev), b['label'].to(dev)
         bx = b['box'].to(dev) if 'box' in b else b['boxes']            # one box (canvases) or a list of N_i×4 (ImageNet)
         cue = b['cue_mask'].to(dev) if 'cue_mask' in b else None
@@ -192,7 +192,7 @@ def evaluate_model(model:nn.Module,        # fine-tuned model (eval mode)
         f = torch.cat(follow); f = f[~f.isnan()]
         res['cue_following'] = 100 * f.mean().item() if len(f) else float('nan')
         res['cue_area'] = 100 * torch.cat(area).mean().item()
-    if nocue is not None: res['acc_nocue'] = 100 * _accuracy(model, nocue, cfg['eval_batch'])
+    if nocue is not None: res['acc_nocue'] = 100 * accuracy(model, nocue, cfg['eval_batch'])
     if examples and cfg.get('n_examples'):
         xb = torch.stack([test[i]['image'] for i in range(cfg['n_examples'])]).to(dev)
         yb = torch.stack([test[i]['label'] for i in range(cfg['n_examples'])]).to(dev)
@@ -202,8 +202,7 @@ def evaluate_model(model:nn.Module,        # fine-tuned model (eval mode)
 
 # %% ../../nbs/papers/05_ibsgl.ipynb #677c322c
 def _imagenet(cfg):
-    from salnb.papers.gc import _imagenet_sets
-    return _imagenet_sets(cfg)
+    return imagenet_box_sets(cfg)
 
 def run(config:str='small',   # 'small', 'full' or 'paper'
         out=None,             # path of the results JSON to write (None: don't write)
@@ -223,7 +222,7 @@ def run(config:str='small',   # 'small', 'full' or 'paper'
         seeds = tuple(cfg.get('decoy_seeds', cfg['seeds']) if e == 'decoy' else cfg['seeds'])
         for seed in seeds:
             base, info = pretrain(s['train'], cfg, seed, n_classes, progress)
-            pre[e][str(seed)] = dict(acc=100 * _accuracy(base, s['test'], cfg['eval_batch']), train_seconds=info['train_seconds'])
+            pre[e][str(seed)] = dict(acc=100 * accuracy(base, s['test'], cfg['eval_batch']), train_seconds=info['train_seconds'])
             for v in cfg['variants']:
                 model, info = finetune(v, base, s['train'], cfg, seed, progress)
                 t1 = time.time()
@@ -257,7 +256,7 @@ def side_by_side(res:dict, exp:str='cluttered', variant:str='baseline')->'pd.Dat
     summ = res['summary'][exp]; rows = {}
     def row(paper, get):
         return {c: x for i, m in enumerate(METRICS) for c, x in (((METRICS[m], 'paper'), '—' if paper is None else f'{paper[i]:.2f}'),
-                                                                 ((METRICS[m], 'ours'), _fmt(get(m))))}
+                                                                 ((METRICS[m], 'ours'), fmt(get(m))))}
     for n in EXPLAINERS:
         if f'{n}.ebpg' in summ.get(variant, {}):
             rows[f'{EXPLAINERS[n]} ({VARIANTS[variant]})'] = row(PAPER['rows'].get(n), lambda m: summ[variant].get(f'{n}.{m}'))
@@ -274,8 +273,8 @@ def directions(res:dict, exp:str='cluttered', variant:str='ibsgl')->'pd.DataFram
         for i, m in enumerate(METRICS):
             pd_ = PAPER['ours'][i] - p[i]
             ours = contrast(res, exp, (variant, f'gcam.{m}'), ('baseline', f'{n}.{m}'))
-            out.append(dict(explainer=EXPLAINERS[n], metric=METRICS[m], paper=round(pd_, 2), ours=_fmt(ours),
-                            agrees=_verdict(pd_, ours)))
+            out.append(dict(explainer=EXPLAINERS[n], metric=METRICS[m], paper=round(pd_, 2), ours=fmt(ours),
+                            agrees=sign_agreement(pd_, ours)))
     return pd.DataFrame(out)
 
 def per_explainer(res:dict, exp:str='cluttered', variant:str='ibsgl')->'pd.DataFrame':
@@ -283,11 +282,11 @@ def per_explainer(res:dict, exp:str='cluttered', variant:str='ibsgl')->'pd.DataF
     import pandas as pd
     rows = {}
     for n in EXPLAINERS:
-        d = {METRICS[m]: _fmt(contrast(res, exp, (variant, f'{n}.{m}'), ('baseline', f'{n}.{m}'))) for m in METRICS}
-        if exp == 'decoy': d['cue mass (↓)'] = _fmt(contrast(res, exp, (variant, f'{n}.cue'), ('baseline', f'{n}.cue')), 2)
+        d = {METRICS[m]: fmt(contrast(res, exp, (variant, f'{n}.{m}'), ('baseline', f'{n}.{m}'))) for m in METRICS}
+        if exp == 'decoy': d['cue mass (↓)'] = fmt(contrast(res, exp, (variant, f'{n}.cue'), ('baseline', f'{n}.cue')), 2)
         rows[EXPLAINERS[n]] = d
     return pd.DataFrame.from_dict(rows, orient='index')
 
 def decoy_table(res:dict, explainers=('gcam', 'egcam', 'ig', 'fullgrad', 'rise'))->'pd.DataFrame':
     "Background reliance on the decoy set: accuracy with a random cue and without, cue following, map mass on the cue."
-    return _decoy_table(res, VARIANTS, explainers, 'cue')
+    return decoy_summary(res, VARIANTS, explainers, 'cue')
