@@ -15,8 +15,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.colors import Normalize
 from matplotlib.cm import ScalarMappable
-import pandas as pd
-import seaborn as sns
+# pandas and seaborn are imported by the functions that need them (importing them costs seconds)
 
 # %% auto #0
 __all__ = ['as_image', 'as_map', 'map_limits', 'blend', 'overlay', 'method_grid', 'metrics_frame', 'curves_frame',
@@ -173,6 +172,7 @@ def method_grid(images:Tensor,          # B×C×H×W images in [0, 1]
 def metrics_frame(scores:Mapping[str,Mapping[str,Tensor]] # explainer -> metric -> per-sample values [B]
                  )->pd.DataFrame:                         # columns explainer, metric, sample, value
     "Long table of per-sample metric values."
+    import pandas as pd
     rows = []
     for e, d in scores.items():
         for k, v in d.items():
@@ -185,6 +185,7 @@ def curves_frame(curves:Mapping[str,Mapping], # explainer -> {'x': [S] fractions
                  metric:str='curve'           # name put in the `metric` column
                 )->pd.DataFrame:              # columns explainer, metric, sample, step, fraction, value
     "Long table of perturbation curves."
+    import pandas as pd
     rows = []
     for e, d in curves.items():
         if not isinstance(d, Mapping) or 'curve' not in d: raise ValueError(f"curves of {e!r} must be a dict with 'curve' (B×S) and optionally 'x' (S)")
@@ -200,6 +201,7 @@ def curves_frame(curves:Mapping[str,Mapping], # explainer -> {'x': [S] fractions
 
 # %% ../nbs/api/50_viz.ipynb #0b64b68c
 def _check_frame(df, cols, name='df'):
+    import pandas as pd
     if not isinstance(df, pd.DataFrame): raise TypeError(f"`{name}` must be a pandas DataFrame, got {type(df).__name__}")
     missing = [c for c in cols if c not in df.columns]
     if missing: raise ValueError(f"`{name}` lacks the column(s) {missing}; it has {list(df.columns)}")
@@ -213,6 +215,7 @@ def perturbation_curves(df:pd.DataFrame,     # tidy curves: `curves_frame` or `e
                         title:str|None=None, ax=None, size:tuple=(4., 3.)
                        )->Figure:
     "Mean perturbation curve per explainer (seaborn line plot)."
+    import pandas as pd, seaborn as sns
     x = x or ('fraction' if isinstance(df, pd.DataFrame) and 'fraction' in df.columns else 'step')
     _check_frame(df, [x, y, hue])
     d = df
@@ -234,7 +237,7 @@ def perturbation_curves(df:pd.DataFrame,     # tidy curves: `curves_frame` or `e
     return _finish(fig) if own else fig
 
 # %% ../nbs/api/50_viz.ipynb #0b5b1a7a
-_KINDS = {'box': sns.boxplot, 'violin': sns.violinplot, 'strip': sns.stripplot, 'bar': sns.barplot, 'boxen': sns.boxenplot}
+_KINDS = {'box': 'boxplot', 'violin': 'violinplot', 'strip': 'stripplot', 'bar': 'barplot', 'boxen': 'boxenplot'}  # seaborn functions
 
 def metric_distributions(df:pd.DataFrame,   # tidy: `metrics_frame` or `evaluate`'s output
                          kind:str='box',     # 'box', 'violin', 'strip', 'bar' or 'boxen'
@@ -243,6 +246,7 @@ def metric_distributions(df:pd.DataFrame,   # tidy: `metrics_frame` or `evaluate
                          ncols:int=4, size:tuple=(2.4, 2.4), **kwargs # passed to the seaborn function
                         )->Figure:           # one axes per metric
     "Per-sample metric values by explainer: one panel per metric."
+    import pandas as pd, seaborn as sns
     if kind not in _KINDS: raise ValueError(f"`kind` must be one of {sorted(_KINDS)}, got {kind!r}")
     _check_frame(df, [explainer, metric, value])
     d = df[df['step'].isna()] if 'step' in df.columns else df
@@ -255,7 +259,7 @@ def metric_distributions(df:pd.DataFrame,   # tidy: `metrics_frame` or `evaluate
     fig, axs = plt.subplots(nr, nc, figsize=(size[0] * nc, size[1] * nr), squeeze=False, layout='constrained')
     order = list(dict.fromkeys(d[explainer]))
     for ax, name in zip(axs.flat, names):
-        _KINDS[kind](data=d[d[metric] == name], x=explainer, y=value, hue=explainer, order=order, hue_order=order, ax=ax, **kwargs)
+        getattr(sns, _KINDS[kind])(data=d[d[metric] == name], x=explainer, y=value, hue=explainer, order=order, hue_order=order, ax=ax, **kwargs)
         ax.set_title(name, fontsize=9); ax.set_xlabel(''); ax.set_ylabel('')
         ax.tick_params(axis='x', labelrotation=30, labelsize=7)
     for ax in list(axs.flat)[len(names):]: fig.delaxes(ax)
