@@ -22,6 +22,7 @@ from ..metrics.sparsity import entropy, compressed_size, gini
 from ..metrics.faithfulness import aopc_rel
 from ..metrics.localization import content_heatmap
 from ..metrics.runner import evaluate
+from .common import resolve_config, jsonable
 
 # %% auto #0
 __all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'CONFIGS', 'PAPER', 'Stacked', 'get_config', 'make_data', 'cifar_resnet18',
@@ -75,10 +76,7 @@ CONFIGS = {
 
 def get_config(config:str='small', **overrides)->dict:
     "A copy of the named configuration with `overrides` applied; unknown names raise."
-    if config not in CONFIGS: raise ValueError(f"`config` must be one of {sorted(CONFIGS)}, got {config!r}")
-    bad = sorted(set(overrides) - set(CONFIGS[config]))
-    if bad: raise ValueError(f"unknown override(s) {bad}; known: {sorted(CONFIGS[config])}")
-    cfg = {**CONFIGS[config], **overrides}
+    cfg = resolve_config(CONFIGS, config, overrides, resolve_device=False)   # `device=None` is resolved when training
     for v in cfg['variants']:
         if v not in VARIANTS: raise ValueError(f"`variants` must be drawn from {VARIANTS}, got {v!r}")
     return cfg
@@ -279,14 +277,6 @@ def _versions():
     return dict(salnb=salnb.__version__, torch=torch.__version__, numpy=np.__version__, python=platform.python_version(),
                 threads=torch.get_num_threads())
 
-def _jsonable(o):
-    if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
-    if isinstance(o, float) and not math.isfinite(o): return None
-    if isinstance(o, (np.floating, np.integer)): return _jsonable(o.item())
-    if isinstance(o, Tensor): return _jsonable(o.tolist())
-    return o
-
 def run(config:str='small',   # 'small' (tests), 'full' (the committed CPU run) or 'paper' (CIFAR-10, ResNet-18; GPU)
         out:str|Path|None=None, # write the results JSON here
         progress:bool=True,     # progress bars and one line per finished variant
@@ -319,7 +309,7 @@ def run(config:str='small',   # 'small' (tests), 'full' (the committed CPU run) 
                 say(f"decoy {v}: cue mass {res['decoy'][v]['cue_mass']:.3f}, {time.time() - t0:.0f} s so far")
         if cfg['timing_rounds']: res['timing'] = time_steps(cfg, data['train'], cfg['timing_rounds'])
     res['wall_seconds'] = round(time.time() - t0, 1)
-    res = _jsonable(res)
+    res = jsonable(res)
     if out is not None:
         out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(res, indent=1))
