@@ -76,7 +76,7 @@ def train_model(arch:str, data:dict, seed:int=0,
 
 # %% ../../nbs/papers/02_mipin.ipynb #e4cb0a92
 METHODS = {'gradient': 'gradient', 'input_x_gradient': 'input × gradient', 'integrated_gradients': 'integrated gradients',
-           'grad_cam': 'Grad-CAM', 'mipin': 'MIP-IN (input)', 'mipin_features': 'MIP-IN (conv block, resized)',
+           'grad_cam': 'Grad-CAM', 'mipin': 'MIP-IN (input)', 'mipin_unit': 'MIP-IN (input, unit source)', 'mipin_features': 'MIP-IN (conv block, resized)',
            'mipin_global': 'MIP-IN global signal', 'random': 'random map'}
 SPATIAL_ONLY = ('grad_cam', 'mipin_features')   # need a conv layer: CNN only
 
@@ -92,6 +92,7 @@ def make_explainers(model:nn.Module, arch:str, cfg:dict, mipin:MIPIN)->dict:
     make = {'gradient': lambda: Gradient(model), 'input_x_gradient': lambda: InputXGradient(model),
             'integrated_gradients': lambda: IntegratedGradients(model, steps=cfg['ig_steps'], batch_size=cfg['batch']),
             'grad_cam': lambda: GradCAM(model, layer), 'mipin': lambda: MIPIN(model).load_state_dict(sd),
+            'mipin_unit': lambda: MIPIN(model, start='unit').load_state_dict(sd),
             'mipin_features': lambda: MIPIN(model, layer=layer).load_state_dict(sd),
             'mipin_global': lambda: MIPIN(model, local=False).load_state_dict(sd), 'random': lambda: RandomMap(cfg['seed_random'])}
     return {n: f() for n, f in make.items() if layer is not None or n not in SPATIAL_ONLY}
@@ -250,8 +251,9 @@ def claims_for(arch:str)->list[tuple[str, Claim]]: # [(group, Claim)]; Claim.a /
     for g, metrics, src in groups:
         for k in metrics:
             pairs = [('mipin', b) for b in base + ['random']] + ([('mipin_features', 'grad_cam')] if arch == 'cnn' else [])
+            if k in ('sensitivity', 'selectivity'): pairs += [('mipin_unit', b) for b in base + ['random']]
             for a, b in pairs:
-                what = 'sanity: beats a random map' if b == 'random' else f'{METHODS[a]} vs {METHODS[b]}'
+                what = f'{METHODS[a]} vs {METHODS[b]}' + (' (sanity)' if b == 'random' else '')
                 out.append((g, Claim(f'{arch}: {what}', k, a, b, paper=float(_SIGN[k]), source=src)))
     for k in ('deletion', 'insertion', 'selectivity'):
         out.append(('3. local signal explains each sample better than the global one', Claim(
