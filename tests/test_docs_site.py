@@ -193,3 +193,14 @@ def test_outputs_converted():
     o1, o2 = nb2.cells[0].outputs
     assert o1.data['text/html'] == '<b>bold</b> <a href="../api/core.html#explainer-explain">e</a>'
     assert list(o2.data) == ['text/html'] and 'Interactive widget' in o2.data['text/html']
+
+
+def test_gallery_page(site, dump_dom):
+    "The gallery shows one figure with a row per method family, its table, and sits in the sidebar right after the home page."
+    text, imgs = rendered(dump_dom, site/'gallery.html')
+    for family in ('SmoothGrad', 'GradCAM', 'Occlusion', 'LRPAlpha1Beta0', 'IBA', 'MIPIN'):
+        assert family in text, family
+    assert len(imgs) >= 1 and all((site/src).is_file() for src in imgs if not src.startswith('_static')), imgs
+    assert 'share of the image in the box' in text
+    home, _ = rendered(dump_dom, site/'index.html')
+    assert 'Gallery' in home

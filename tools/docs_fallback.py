@@ -196,7 +196,7 @@ def build_site(out:Path|None=None, n_workers:int=0) -> Path:
     index = src/'index.ipynb'
     nb = nbformat.read(index, as_version=4)
     for folder, entries in sorted(toc.items()):
-        caption = {'api': 'API', 'papers': 'Papers'}.get(folder, folder.title())
+        caption = {'.': 'Start here', 'api': 'API', 'papers': 'Papers'}.get(folder, folder.title())
         lines = '\n'.join(doc for _, doc in sorted(entries))
         nb.cells.append(nbformat.v4.new_markdown_cell(f"```{{toctree}}\n:caption: {caption}\n:hidden:\n\n{lines}\n```"))
     nbformat.write(nb, index)
