@@ -6,6 +6,7 @@ processed notebooks that `nbdev-docs` hands to Quarto; this script hands them to
 
     python tools/docs_fallback.py            # site into _docs/ and README.md
     python tools/docs_fallback.py --readme   # README.md only
+    python tools/docs_fallback.py --check nbs/api/50_viz.ipynb   # nbdev's docs pass on one notebook (seconds)
 On a machine with Quarto, `nbdev-docs` and `nbdev-readme` build the Quarto site and README instead.
 """
 from __future__ import annotations
@@ -32,6 +33,18 @@ def processed_notebooks(n_workers:int=0) -> Path:
     nbdev.doclinks._build_modidx()
     nbdev_sidebar.__wrapped__()
     return proc_nbs(n_workers=n_workers)
+
+
+def check_notebooks(paths) -> list:
+    "Run nbdev's docs processing on the notebooks `paths` only; [(path, error)] for those it fails on."
+    os.chdir(ROOT)
+    from fastcore.nbio import read_nb
+    from nbdev.processors import FilterDefaults
+    bad = []
+    for p in map(Path, paths):
+        try: FilterDefaults()(read_nb(p))
+        except Exception as e: bad.append((p, str(e)))
+    return bad
 
 
 def _frontmatter(nb):
@@ -236,7 +249,13 @@ if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument('--readme', action='store_true', help='only write README.md')
     ap.add_argument('--out', default=None, help='site folder (default: _docs)')
+    ap.add_argument('--check', nargs='+', metavar='NB', help="only run nbdev's docs pass (show_doc, and every cell with an import) on these notebooks")
     a = ap.parse_args()
+    if a.check:
+        bad = check_notebooks(a.check)
+        for p, e in bad: print(f'{p}: {e}', file=sys.stderr)
+        if bad: print("(nbdev runs a cell for the docs when it has an import: keep imports in a cell of their own)", file=sys.stderr)
+        sys.exit(1 if bad else 0)
     if a.readme: print(build_readme())
     else:
         idx = build_site(Path(a.out) if a.out else None)
