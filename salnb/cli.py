@@ -368,7 +368,7 @@ def paper_requirements(paper:str, config:str='small')->list[str]: # optional mod
 
 _SMALL_NOTE = ("--small is a smoke test: tiny data and a few epochs check that the pipeline runs; its accuracies are near "
                "chance and its numbers mean nothing. The paper notebook's results come from --full "
-               "(salnb.papers.{paper}.CONFIGS['full']; committed in nbs/papers/results/{paper}.json).")
+               "(salnb.papers.{paper}.CONFIGS['full']; its committed results are under nbs/papers/results/).")
 
 class _Parser(argparse.ArgumentParser):
     "argparse, with its errors on one line (no usage block)."
@@ -409,7 +409,7 @@ def _parser():
                        description="Run the experiment of a paper notebook (nbs/papers/) and write the results JSON. "
                                    "--small (the default) is a smoke test that trains to about chance accuracy: it shows "
                                    "the pipeline runs, not the paper's results. --full is the CPU config whose committed "
-                                   "results (nbs/papers/results/PAPER.json) the notebook's tables show; --paper-size is the "
+                                   "results (under nbs/papers/results/) the notebook's tables show; --paper-size is the "
                                    "paper's data, model and schedule (its data on disk, and a GPU).")
     r.add_argument('paper', metavar='PAPER', help=f"one of: {', '.join(PAPERS)}")
     size = r.add_mutually_exclusive_group()
