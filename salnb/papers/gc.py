@@ -11,27 +11,31 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn, Tensor
-from torch.utils.data import Dataset
+import torch.nn.functional as F
+from torch.utils.data import Dataset, Subset
 from tqdm.auto import tqdm
 import salnb
 from ..core import Hooks
-from ..data import make_composites
-from ..models import SmallCNN, use_global_max_pool
-from ..train.loop import fit
+from ..data import make_composites, TexturedFashionMNIST, precompute
+from ..models import SmallCNN, ResNet20, use_global_max_pool
+from ..train.loop import fit, load_checkpoint, accuracy as accuracy_per_sample
 from ..train.methods import Regular, GC
 from ..attr.cam import GradCAM, ElementwiseGradCAM, FullGrad
 from ..attr.propagation import ContrastiveExcitationBackprop
 from ..metrics.localization import pointing_game, stochastic_pointing_game, content_heatmap, negative_quadrants
 from ..metrics.sanity import fgsm_accuracy
 from .common import (resolve_config, fmt, eval_loader, accuracy, TensorSamples, fmnist_sets, cue_following, Normalized,
-                                  imagenet_box_sets, leaves, summarize, per_seed, contrast, sign_agreement, decoy_summary, verdicts_across)
+                                  imagenet_box_sets, leaves, summarize, per_seed, contrast, sign_agreement, decoy_summary, verdicts_across,
+                                  Job, job_grid, result_path, run_campaign, load_campaign, results_frame, Claim, Check, Checks, assess, paired, tally)
 _fmt = fmt   # kept importable for salnb.papers.iba / mipin until they import `fmt` from salnb.papers.common (issue 19)
 
 
 # %% auto #0
-__all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'FGSM_EPS', 'CONFIGS', 'PAPER', 'gc_lambda', 'FlatHeadCNN', 'build_model',
-           'composite_cells', 'train_variant', 'make_explainers', 'map_scores', 'evaluate_model', 'run', 'side_by_side',
-           'directions', 'fgsm_table', 'elementwise_table', 'decoy_table']
+__all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'FGSM_EPS', 'CONFIGS', 'PAPER', 'MAIN_VARIANTS', 'MAIN_LABELS', 'MAIN_CONFIGS',
+           'gc_lambda', 'FlatHeadCNN', 'build_model', 'composite_cells', 'train_variant', 'make_explainers',
+           'map_scores', 'evaluate_model', 'run', 'side_by_side', 'directions', 'fgsm_table', 'elementwise_table',
+           'decoy_table', 'main_sets', 'ft_subset', 'main_model', 'baseline_checkpoint', 'train_main',
+           'both_conventions', 'run_main_job', 'main_jobs', 'run_main']
 
 # %% ../../nbs/papers/04_gc.ipynb #22d520eb
 VARIANTS = {'baseline': ('avg', False), 'gc': ('avg', True), 'gmp': ('max', False), 'gmp_gc': ('max', True),
@@ -380,6 +384,141 @@ def elementwise_table(res:dict, exp:str='cluttered'):
 def decoy_table(res:dict, explainers=('egcam', 'fullgrad', 'ceb')):
     "Background reliance on the decoy set: accuracy with a random cue and without, cue following, map mass on the cue."
     return decoy_summary(res, LABELS, explainers, 'cue_mass', {'CH, egcam': 'egcam.ch'})
+
+# %% ../../nbs/papers/04_gc.ipynb #e9fcec4c
+MAIN_VARIANTS = {                     # variant -> (head, GC loss on?, start): the main campaign's runs
+    'baseline': ('avg', False, 'scratch'), 'baseline_ft': ('avg', False, 'baseline'), 'gc': ('avg', True, 'baseline'),
+    'gmp': ('max', False, 'baseline'), 'gmp_gc': ('max', True, 'baseline'), 'gc_scratch': ('avg', True, 'scratch')}
+MAIN_LABELS = {'baseline': 'Baseline (5 epochs)', 'baseline_ft': 'Baseline + fine-tune', 'gc': 'GC', 'gmp': 'GMP',
+               'gmp_gc': 'GMP + GC', 'gc_scratch': 'GC from scratch'}
+_MAIN = dict(data='textured_fmnist', source='files', canvas=40, scale=(0.7, 1.0), n_clutter=4, clutter_size=8,
+             n_train=None, n_test_acc=None, n_test=1000, arch='resnet20', width=16, epochs=5, batch_size=128, lr=5e-3, weight_decay=0.05,
+             ft_steps=100, ft_lr=1e-3, ft_variants=('baseline_ft', 'gmp', 'gc', 'gmp_gc'), scratch_variants=('gc_scratch',),
+             scratch_seeds=(0,), seeds=(0, 1, 2, 3, 4), lam=25.0, lam_ref_cells=196, layer='layer3', ceb_layer='layer2',
+             explainers=tuple(EXPLAINERS), spg_runs=5, spg_samples=100, fgsm_eps=FGSM_EPS, eval_batch=100, ckpt_every=20,
+             device='cpu')
+MAIN_CONFIGS = {
+    'main': _MAIN,
+    'smoke': _MAIN | dict(source='embedded', n_train=128, n_test_acc=40, n_test=20, width=8, epochs=1, batch_size=32, ft_steps=2,
+                          seeds=(0,), scratch_variants=(), spg_runs=2, spg_samples=10, fgsm_eps=(2, 16), eval_batch=20, ckpt_every=1),
+}
+
+
+# %% ../../nbs/papers/04_gc.ipynb #a5e2fc57
+def main_sets(cfg:dict)->dict: # {'train', 'test' (accuracy, learning curves), 'loc' (its first `n_test`: maps, FGSM)}
+    "The textured Fashion-MNIST canvases of a main config (training seed 0, test seed 1, built once per process)."
+    kw = dict(canvas=cfg['canvas'], scale=tuple(cfg['scale']), n_clutter=cfg['n_clutter'], clutter_size=cfg['clutter_size'],
+              source=cfg['source'])
+    train = precompute(TexturedFashionMNIST('train', n=cfg['n_train'], seed=0, **kw), keys=('image', 'label'))
+    test = precompute(TexturedFashionMNIST('test', n=cfg['n_test_acc'], seed=1, **kw), keys=('image', 'label', 'mask'))
+    if cfg['n_test'] > len(test): raise ValueError(f"`n_test` ({cfg['n_test']}) must be ≤ the accuracy test set ({len(test)})")
+    return dict(train=train, test=test, loc=Subset(test, range(cfg['n_test'])))
+
+def ft_subset(train:Dataset, cfg:dict, seed:int)->Subset: # `ft_steps`·`batch_size` training canvases, the same for every fine-tune of a seed
+    "The training canvases a seed's fine-tunes see (a seeded random subset, so the fine-tuned variants are paired)."
+    n = min(len(train), cfg['ft_steps'] * cfg['batch_size'])
+    idx = torch.randperm(len(train), generator=torch.Generator().manual_seed(20_000 + seed))[:n]
+    return Subset(train, idx.tolist())
+
+
+# %% ../../nbs/papers/04_gc.ipynb #fb0ce4d1
+def _ce_per_sample(model, batch): return F.cross_entropy(model(batch['image']), batch['label'], reduction='none')
+_CURVE = {'acc': accuracy_per_sample, 'loss': _ce_per_sample}   # per-epoch test metrics of `fit`
+
+def main_model(variant:str, cfg:dict, seed:int)->nn.Module:
+    "A freshly initialised ResNet-20 (batch norm) of a main variant: global average pool, or max for the GMP variants."
+    if variant not in MAIN_VARIANTS: raise ValueError(f"`variant` must be one of {list(MAIN_VARIANTS)}, got {variant!r}")
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        m = ResNet20(in_ch=1, n_classes=10, width=cfg['width'])
+    return use_global_max_pool(m) if MAIN_VARIANTS[variant][0] == 'max' else m
+
+def baseline_checkpoint(ckpt_root, seed:int)->Path: return Path(ckpt_root)/'baseline'/f'seed{seed}'/'last.pt' # fit's last checkpoint of a seed's baseline
+
+def train_main(variant:str, sets:dict, cfg:dict, seed:int,
+               ckpt_dir=None,          # this run's checkpoints (resumed when present)
+               ckpt_root=None,         # where the seed's baseline checkpoint is (fine-tunes start from it)
+               progress:bool=False)->tuple: # (model in eval mode, info: λ, seconds, steps, per-epoch history)
+    "Train one main variant: from scratch (AdamW + one-cycle per step) or fine-tuned from the seed's baseline."
+    head, use_gc, start = MAIN_VARIANTS[variant]
+    model = main_model(variant, cfg, seed).to(cfg['device'])
+    info = {}
+    if start == 'baseline':
+        p = baseline_checkpoint(ckpt_root, seed)
+        if not p.exists(): raise FileNotFoundError(f"{variant} seed {seed} starts from the baseline checkpoint {p}, which is missing: run the baseline first")
+        st = load_checkpoint(p)
+        if st['epoch'] != cfg['epochs']: raise ValueError(f"{p} is at epoch {st['epoch']}, not the finished {cfg['epochs']}")
+        model.load_state_dict(st['model'])
+        train, epochs, lr, ckpt_every = ft_subset(sets['train'], cfg, seed), 1, cfg['ft_lr'], cfg['ckpt_every']
+        info['init'] = f'baseline seed {seed}, epoch {st["epoch"]}'
+    else: train, epochs, lr, ckpt_every = sets['train'], cfg['epochs'], cfg['lr'], None
+    x0 = sets['train'][0]['image']
+    lam = gc_lambda(cfg['lam'], composite_cells(model, cfg['layer'], tuple(x0.shape)), cfg['lam_ref_cells']) if use_gc else 0.0
+    method = GC(cfg['layer'], lam=lam, seed=seed) if use_gc else Regular()
+    steps = math.ceil(len(train) / cfg['batch_size'])
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=cfg['weight_decay'])
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=epochs * steps)
+    t0 = time.time()
+    with torch.random.fork_rng(devices=[]):
+        hist = fit(model, method, train, epochs, opt, batch_size=cfg['batch_size'], scheduler=sched, sched_every='step',
+                   val_ds=sets['test'], metrics=_CURVE, ckpt_dir=ckpt_dir, ckpt_every=ckpt_every, seed=seed, progress=progress)
+    return model.eval(), info | dict(lam=lam, steps=epochs * steps, n_train=len(train), train_seconds=round(time.time() - t0, 2), history=hist)
+
+
+# %% ../../nbs/papers/04_gc.ipynb #597128d9
+def both_conventions(r:dict)->dict:
+    "Add the official convention (all-zero maps skipped) next to ours (all-zero maps score 0): `<m>_nonzero` for PG, SPG, CH."
+    out = dict(r); z = r['zero_maps']
+    for m in ('pg', 'spg', 'ch'):
+        out[f'{m}_nonzero'] = 100 * r[m] / (100 - z) if z < 100 else None   # our metrics give an all-zero map exactly 0
+    return out
+
+def run_main_job(job:Job, ckpt_dir, cfg:dict, sets:dict, ckpt_root, progress:bool=False)->dict:
+    "Train and evaluate one (variant, seed) of the main campaign: learning curve, accuracy, localization, zero maps, FGSM."
+    model, info = train_main(job.variant, sets, cfg, job.seed, ckpt_dir, ckpt_root, progress)
+    t1 = time.time()
+    ev = evaluate_model(model, 'gmp' if MAIN_VARIANTS[job.variant][0] == 'max' else 'baseline', sets['loc'], cfg | dict(n_examples=0),
+                        job.seed, fgsm=True, progress=progress)   # the variant name only picks layers: cfg's for every head
+    ev['explainers'] = {n: both_conventions(d) for n, d in ev['explainers'].items()}
+    ev['acc_loc'], ev['n_loc'] = ev.pop('acc'), ev.pop('n_test')          # accuracy on the localization subset
+    ev['acc'], ev['n_test'] = 100 * info['history'][-1]['val_acc'], len(sets['test'])  # the last epoch's test accuracy
+    return ev | info | dict(eval_seconds=round(time.time() - t1, 2), threads=torch.get_num_threads())
+
+def main_jobs(cfg:dict)->list[list[Job]]: # phases: baselines, fine-tunes (cheap variants first, then seed by seed), from scratch
+    "The main campaign's runs in the order they run: every baseline seed first, then the fine-tunes, then the from-scratch GC runs."
+    ft = list(cfg['ft_variants']); cheap = [v for v in ft if not MAIN_VARIANTS[v][1]]; gcs = [v for v in ft if MAIN_VARIANTS[v][1]]
+    phases = [job_grid(['baseline'], cfg['seeds']),
+              job_grid(cheap, cfg['seeds']) + [Job(v, s) for s in cfg['seeds'] for v in gcs] if ft else [],
+              job_grid(cfg['scratch_variants'], cfg['scratch_seeds']) if cfg['scratch_variants'] else []]
+    return [p for p in phases if p]
+
+def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, proves the pipeline runs, no result)
+             out_dir=None,            # results/<campaign>: one JSON per (variant, seed); None: `results/gc_<config>`
+             ckpt_root=None,          # checkpoints (default `out_dir/.ckpt`; never committed)
+             on_result=None,          # on_result(job, path) after each run finishes (e.g. commit the file)
+             progress:bool=True,
+             **overrides)->dict:      # {'done': [(job, record)], 'ran', 'skipped', 'waiting': fine-tunes whose baseline is missing}
+    "Run (or resume) the GC main campaign: each run's result file is written when it finishes; finished runs are skipped."
+    cfg = resolve_config(MAIN_CONFIGS, config, overrides, resolve_device=False)
+    bad = [v for v in (*cfg['ft_variants'], *cfg['scratch_variants']) if v not in MAIN_VARIANTS or v == 'baseline']
+    if bad: raise ValueError(f"`ft_variants` / `scratch_variants` must be among {[v for v in MAIN_VARIANTS if v != 'baseline']}, got {bad}")
+    if on_result is not None and not callable(on_result): raise TypeError(f"`on_result` must be callable as on_result(job, path), got {type(on_result).__name__}")
+    out_dir = Path(out_dir) if out_dir is not None else Path('results')/f'gc_{config}'
+    ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'
+    sets = main_sets(cfg)
+    fn = lambda job, ckpt_dir: run_main_job(job, ckpt_dir, cfg, sets, ckpt_root, progress=False)
+    out = dict(done=[], ran=[], skipped=[], waiting=[])
+    for job in (j for phase in main_jobs(cfg) for j in phase):
+        if not (result_path(out_dir, job).exists() or MAIN_VARIANTS[job.variant][2] == 'scratch' or
+                (result_path(out_dir, Job('baseline', job.seed)).exists() and baseline_checkpoint(ckpt_root, job.seed).exists())):
+            out['waiting'].append(job)
+            if progress: print(f"{job.variant} seed {job.seed}: waiting for its baseline (result and checkpoint)", flush=True)
+            continue
+        r = run_campaign([job], fn, out_dir, cfg, ckpt_root=ckpt_root, progress=progress)
+        for k in ('done', 'ran', 'skipped'): out[k] += r[k]
+        if r['ran'] and on_result is not None: on_result(job, result_path(out_dir, job))
+    return out
+
 
 # %% ../../nbs/papers/04_gc.ipynb #670634c3
 # `verdicts_across` lives in `salnb.papers.common`: a verdict counts as kept only when the whole verdict is the same.
