@@ -14,8 +14,8 @@ from ..core import Explainer, register, resolve_target, reduce_channels, upsampl
 from ..models import find_layer, GlobalPool, BasicBlock as SalnbBasicBlock
 
 # %% auto #0
-__all__ = ['lrp_canonizers', 'LRP', 'LRPEpsilon', 'LRPAlpha1Beta0', 'LRPAlpha2Beta1', 'excitation_rules', 'ExcitationBackprop',
-           'ContrastiveExcitationBackprop']
+__all__ = ['bn_pairs', 'lrp_canonizers', 'LRP', 'LRPEpsilon', 'LRPAlpha1Beta0', 'LRPAlpha2Beta1', 'excitation_rules',
+           'ExcitationBackprop', 'ContrastiveExcitationBackprop']
 
 # %% ../../nbs/api/15_attr.propagation.ipynb #1307154b
 def _zennit():
@@ -32,18 +32,67 @@ def _salnb_block_forward(self, x):
     out = self.relu(self.bn1(self.conv1(x)))
     return self.relu(self.canonizer_sum(torch.stack([self.shortcut(x), self.bn2(self.conv2(out))], dim=-1)))
 
-def lrp_canonizers(model:nn.Module)->list:
-    "zennit canonizers for `model`: batch norm merged into the preceding layer, residual sums of ResNet blocks made modules."
+def _mbconv_forward(self, inputs, drop_connect_rate=None):
+    "An EfficientNet(-Lite) MBConvBlock's forward (eval, no squeeze-excitation) with the skip sum as a zennit `Sum` module."
+    x = inputs
+    if self._block_args.expand_ratio != 1: x = self._swish(self._bn0(self._expand_conv(inputs)))
+    x = self._bn2(self._project_conv(self._swish(self._bn1(self._depthwise_conv(x)))))
+    a = self._block_args
+    if self.id_skip and a.stride == 1 and a.input_filters == a.output_filters: x = self.canonizer_sum(torch.stack([x, inputs], dim=-1))
+    return x
+
+def _is_mbconv(m:nn.Module)->bool: return type(m).__name__ == 'MBConvBlock' and hasattr(m, '_block_args')
+
+def bn_pairs(model:nn.Module, x:Tensor)->list[tuple[nn.Module,nn.Module]]:
+    "(conv or linear layer, batch norm) pairs whose batch norm takes exactly that layer's output, each called once on `x`."
+    outs, calls, pairs, hs = {}, {}, [], []
+    def lin(m, i, o): outs[id(o)] = m, o; calls[m] = calls.get(m, 0) + 1   # o kept alive: its id is not reused
+    def bn(m, i):
+        calls[m] = calls.get(m, 0) + 1
+        if id(i[0]) in outs: pairs.append((outs[id(i[0])][0], m))
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)): hs.append(m.register_forward_hook(lin))
+        elif isinstance(m, nn.modules.batchnorm._BatchNorm): hs.append(m.register_forward_pre_hook(bn))
+    try:
+        with torch.no_grad(): model(x[:1])
+    finally:
+        for h in hs: h.remove()
+    return [(a, b) for a, b in pairs if calls[a] == 1 and calls[b] == 1]
+
+def lrp_canonizers(model:nn.Module,      # the model to explain
+                   x:Tensor|None=None    # an input batch: batch norms are matched to their layer along a forward of x[:1]
+                  )->list:
+    "zennit canonizers for `model`: batch norm merged into the layer that feeds it, residual sums of ResNet/MBConv blocks made modules."
     z = _zennit()
     from torchvision.models.resnet import BasicBlock as TVBasicBlock, Bottleneck as TVBottleneck
     mods = list(model.modules())
+    se = [n for n, m in model.named_modules() if _is_mbconv(m) and m.has_se]
+    if se: raise NotImplementedError(f"LRP does not support the squeeze-excitation MBConvBlock {se[0]!r} of {type(model).__name__} "
+                                     "(its sigmoid gate multiplies two signals; no LRP rule is defined for it here)")
     out = []
     if any(isinstance(m, (TVBasicBlock, TVBottleneck)) for m in mods): out.append(z.torchvision.ResNetCanonizer())
-    elif any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in mods): out.append(z.canonizers.SequentialMergeBatchNorm())
+    elif any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in mods):
+        if x is None: out.append(z.canonizers.SequentialMergeBatchNorm())   # by module order: a conv's sub-modules break it
+        else:
+            class FlowMergeBatchNorm(z.canonizers.MergeBatchNorm):           # by data flow: any conv subclass
+                def __init__(self, pairs=()): super().__init__(); self.pairs = list(pairs)
+                @staticmethod
+                def merge_batch_norm(modules, bn):   # zennit leaves var 1, i.e. a factor 1/√(1 + eps): 0.9995 at eps 1e-3
+                    z.canonizers.MergeBatchNorm.merge_batch_norm(modules, bn); bn.running_var.data.fill_(1 - bn.eps)
+                def apply(self, root):
+                    out = []
+                    for lin, bn in self.pairs:
+                        c = FlowMergeBatchNorm(); c.register((lin,), bn); out.append(c)
+                    return out
+            out.append(FlowMergeBatchNorm(bn_pairs(model, x)))
     if any(isinstance(m, SalnbBasicBlock) for m in mods):
         out.append(z.canonizers.AttributeCanonizer(lambda name, m: {'forward': _salnb_block_forward.__get__(m),
                    'canonizer_sum': z.layer.Sum()} if isinstance(m, SalnbBasicBlock) else None))
+    if any(_is_mbconv(m) for m in mods):
+        out.append(z.canonizers.AttributeCanonizer(lambda name, m: {'forward': _mbconv_forward.__get__(m),
+                   'canonizer_sum': z.layer.Sum()} if _is_mbconv(m) else None))
     return out
+
 
 # %% ../../nbs/api/15_attr.propagation.ipynb #135d52c9
 _RULES, _FIRST = ('epsilon', 'alpha1beta0', 'alpha2beta1'), (None, 'flat', 'wsquare', 'zbox')
@@ -84,17 +133,25 @@ class LRP(Explainer):
             if isinstance(m, (T.Activation, T.BatchNorm)): return passing
             if isinstance(m, (T.AvgPool, z.layer.Sum)) or (isinstance(m, GlobalPool) and m.kind == 'avg'): return norm
             return None                                                  # max pooling, flatten, dropout: the gradient
-        return z.core.Composite(module_map=mapping, canonizers=lrp_canonizers(self.model) if self.canonize else None)
+        return z.core.Composite(module_map=mapping, canonizers=lrp_canonizers(self.model, x) if self.canonize else None)
     def attribute(self, x, target):
-        comp = self.composite(x)
+        comp, name = self.composite(x), type(self.model).__name__
+        if self.canonize:
+            with torch.no_grad(): ref = self.model(x)
         try:
             comp.register(self.model)
             xg = x.detach().requires_grad_()
             logits = self.model(xg)
+            if self.canonize and not torch.allclose(logits, ref, rtol=1e-3, atol=1e-4 * float(ref.abs().max())):
+                raise ValueError(f"the canonizers changed the output of `model` ({name}) by {(logits - ref).abs().max().item():.2g}: "
+                                 "a merged batch norm's input is used elsewhere; explain with canonize=False")
             t = resolve_target(target, logits)
             top = torch.zeros_like(logits).scatter(1, t[:, None], logits.gather(1, t[:, None]).detach())
             rel, = torch.autograd.grad(logits, xg, grad_outputs=top)
         finally: comp.remove()                                            # hooks off, batch norm and blocks restored
+        if not torch.isfinite(rel).all():
+            raise ValueError(f"LRP-{self.rule} gave non-finite relevance on `model` ({name}): a layer's relevance overflowed "
+                             "(a residual sum or batch norm without a canonizer?); try rule 'alpha1beta0' or a larger `epsilon`")
         return reduce_channels(rel, self.reduce)
 
 @register('lrp_epsilon')
