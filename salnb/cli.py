@@ -62,7 +62,8 @@ def forward_bar(model, desc:str, enabled:bool):
     "A tqdm bar on stderr counting `model`'s forward passes while the block runs (for slow explainers)."
     from tqdm import tqdm
     bar = tqdm(desc=desc, unit=' passes', disable=not enabled, file=sys.stderr, leave=False)
-    h = model.register_forward_pre_hook(lambda *a: bar.update())
+    def count(*args): bar.update()           # returns None: a pre-hook's return value would replace the input
+    h = model.register_forward_pre_hook(count)
     try: yield bar
     finally: h.remove(); bar.close()
 
