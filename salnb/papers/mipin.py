@@ -141,7 +141,8 @@ def same_class_similarity(maps:Tensor,     # N×1×H×W maps
     return float(torch.cat(sims).mean()) if sims else float('nan')
 
 # %% ../../nbs/papers/02_mipin.ipynb #a0e60328
-METRICS = {'deletion': 'deletion AUC (↓)', 'insertion': 'insertion AUC (↑)', 'sensitivity': 'class sensitivity, L2 (↑)',
+METRICS = {'deletion': 'deletion AUC, m (↓)', 'insertion': 'insertion AUC, m (↑)', 'deletion_abs': 'deletion AUC, |m| (↓)',
+           'insertion_abs': 'insertion AUC, |m| (↑)', 'sensitivity': 'class sensitivity, L2 (↑)',
            'selectivity': 'class-selective deletion (↑)'}
 _BASE = dict(n_test=2000, split_seed=0, fit_n=2000, ridge=1e-4, shift=2, lr=3e-3, batch=250, ig_steps=16, del_step=56,
              sel_frac=0.1, sens_seed=0, seed_random=0, per_class=20, n_boot=4000, device='cpu')
@@ -166,6 +167,8 @@ def evaluate(model:nn.Module, expl:dict, test:dict, cfg:dict, progress:bool=Fals
         m = _maps(e, x, y, bs)
         r = dict(deletion=_r(deletion(model, x, m, y, pixels_per_step=cfg['del_step'], baseline=0., batch_size=bs)),
                  insertion=_r(insertion(model, x, m, y, pixels_per_step=cfg['del_step'], baseline=0., batch_size=bs)),
+                 deletion_abs=_r(deletion(model, x, m.abs(), y, pixels_per_step=cfg['del_step'], baseline=0., batch_size=bs)),
+                 insertion_abs=_r(insertion(model, x, m.abs(), y, pixels_per_step=cfg['del_step'], baseline=0., batch_size=bs)),
                  same_class_cos=same_class_similarity(m, y, cfg['per_class']))
         two = [_maps(e, x[:ns], pairs[:, i], bs) for i in (0, 1)]
         cached = lambda xx, t: two[0] if torch.equal(t, pairs[:, 0]) else two[1]
@@ -173,7 +176,7 @@ def evaluate(model:nn.Module, expl:dict, test:dict, cfg:dict, progress:bool=Fals
         r['selectivity'] = _r(class_selective_deletion(model, x[:ns], *two, pairs, cfg['sel_frac']))
         r['seconds'] = round(time.time() - t0, 2)
         out[n] = r
-        if progress: print(f"    {n:22s} " + '  '.join(f"{k[:4]} {np.mean(r[k]):.3f}" for k in METRICS) + f"  ({r['seconds']:.1f}s)", flush=True)
+        if progress: print(f"    {n:22s} " + '  '.join(f"{k[:3]}{k[-3:]} {np.mean(r[k]):.3f}" for k in METRICS) + f"  ({r['seconds']:.1f}s)", flush=True)
     return out
 
 def run_one(arch:str, seed:int, cfg:dict, data:dict, progress:bool=False)->dict:
@@ -238,12 +241,13 @@ def load_results(out_dir)->dict|None: # as `run` returns, from the files (None i
 # %% ../../nbs/papers/02_mipin.ipynb #9bc8459a
 PAPER_TEXT = "not in our text (direction only)"
 _BACKPROP = ('gradient', 'input_x_gradient', 'integrated_gradients', 'grad_cam')
-_SIGN = {'deletion': -1, 'insertion': 1, 'sensitivity': 1, 'selectivity': 1}
+_SIGN = {'deletion': -1, 'insertion': 1, 'deletion_abs': -1, 'insertion_abs': 1, 'sensitivity': 1, 'selectivity': 1}
 
 def claims_for(arch:str)->list[tuple[str, Claim]]: # [(group, Claim)]; Claim.a / .b are method names
     "The paper's claims as paired comparisons on one architecture (MIP-IN − other method, the paper's sign)."
     out, base = [], [b for b in _BACKPROP if arch == 'cnn' or b not in SPATIAL_ONLY]
-    groups = (('1. localization → faithfulness (paper: box accuracy; ours: deletion / insertion)', ('deletion', 'insertion'),
+    groups = (('1. localization → faithfulness (paper: box accuracy; ours: deletion / insertion)',
+               ('deletion', 'insertion', 'deletion_abs', 'insertion_abs'),
                "'Bounding box match accuracy' figure (ImageNet)"),
               ("2. class-label sensitivity (paper: L2 between two classes' maps)", ('sensitivity',),
                "'MIP-IN shows better class label sensitivity' figure (ImageNet)"),
@@ -255,7 +259,7 @@ def claims_for(arch:str)->list[tuple[str, Claim]]: # [(group, Claim)]; Claim.a /
             for a, b in pairs:
                 what = f'{METHODS[a]} vs {METHODS[b]}' + (' (sanity)' if b == 'random' else '')
                 out.append((g, Claim(f'{arch}: {what}', k, a, b, paper=float(_SIGN[k]), source=src)))
-    for k in ('deletion', 'insertion', 'selectivity'):
+    for k in ('deletion', 'insertion', 'deletion_abs', 'insertion_abs', 'selectivity'):
         out.append(('3. local signal explains each sample better than the global one', Claim(
             f'{arch}: MIP-IN local vs global', k, 'mipin', 'mipin_global', paper=float(_SIGN[k]),
             source="'Global/local source signal S and attribution A' figure (MNIST MLP)")))
