@@ -1,4 +1,4 @@
-"""The `salnb` console script: `salnb demo` (a small CNN on bundled cluttered Fashion-MNIST: an explanation figure and a metrics file) and `salnb explain` (any registered method on any image with a pretrained, shipped, torchvision or checkpointed model).
+"""The `salnb` console script: `salnb demo` (a small CNN on bundled cluttered Fashion-MNIST: an explanation figure and a metrics file), `salnb explain` (any registered method on any image with a pretrained, shipped, torchvision or checkpointed model) and `salnb reproduce` (a paper notebook's experiment).
 
 Docs: https://salnb.github.io/salnb/api/cli.html.md"""
 
@@ -420,7 +420,7 @@ def _parser():
                       help="the CPU config that reproduces the notebook's committed results (minutes)")
     size.add_argument('--paper-size', action='store_const', const='paper', dest='config', help="the paper's config (needs its data)")
     r.add_argument('--out', default=None, help='results JSON (default: PAPER_CONFIG.json in the current folder)')
-    r.add_argument('--quiet', action='store_true', help='no progress bars or stage lines (bars are off when stderr is not a terminal)')
+    r.add_argument('--quiet', action='store_true', help='no progress bars or stage lines (the paper runs print both, to a log as well)')
     return p
 
 def _demo(a):
