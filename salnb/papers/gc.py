@@ -397,7 +397,7 @@ _MAIN = dict(data='textured_fmnist', source='files', canvas=40, scale=(0.7, 1.0)
              n_train=None, n_test_acc=None, n_test=1000, arch='resnet20', width=16, epochs=5, batch_size=128, lr=5e-3, weight_decay=0.05,
              ft_steps=100, ft_lr=1e-3, ft_variants=('baseline_ft', 'gmp', 'gc', 'gmp_gc'), scratch_variants=('gc_scratch',),
              scratch_seeds=(0,), seeds=(0, 1, 2, 3, 4), lam=25.0, lam_ref_cells=196, layer='layer3', ceb_layer='layer2',
-             explainers=tuple(EXPLAINERS), spg_runs=5, spg_samples=100, fgsm_eps=FGSM_EPS, eval_batch=100, ckpt_every=20,
+             explainers=tuple(EXPLAINERS), spg_runs=5, spg_samples=100, fgsm_eps=FGSM_EPS, eval_batch=100, ckpt_every=25,   # checkpoints every 25 steps (and each epoch)
              device='cpu')
 MAIN_CONFIGS = {
     'main': _MAIN,
@@ -451,9 +451,9 @@ def train_main(variant:str, sets:dict, cfg:dict, seed:int,
         st = load_checkpoint(p)
         if st['epoch'] != cfg['epochs']: raise ValueError(f"{p} is at epoch {st['epoch']}, not the finished {cfg['epochs']}")
         model.load_state_dict(st['model'])
-        train, epochs, lr, ckpt_every = ft_subset(sets['train'], cfg, seed), 1, cfg['ft_lr'], cfg['ckpt_every']
+        train, epochs, lr = ft_subset(sets['train'], cfg, seed), 1, cfg['ft_lr']
         info['init'] = f'baseline seed {seed}, epoch {st["epoch"]}'
-    else: train, epochs, lr, ckpt_every = sets['train'], cfg['epochs'], cfg['lr'], None
+    else: train, epochs, lr = sets['train'], cfg['epochs'], cfg['lr']
     x0 = sets['train'][0]['image']
     lam = gc_lambda(cfg['lam'], composite_cells(model, cfg['layer'], tuple(x0.shape)), cfg['lam_ref_cells']) if use_gc else 0.0
     method = GC(cfg['layer'], lam=lam, seed=seed) if use_gc else Regular()
@@ -463,7 +463,7 @@ def train_main(variant:str, sets:dict, cfg:dict, seed:int,
     t0 = time.time()
     with torch.random.fork_rng(devices=[]):
         hist = fit(model, method, train, epochs, opt, batch_size=cfg['batch_size'], scheduler=sched, sched_every='step',
-                   val_ds=sets['test'], metrics=_CURVE, ckpt_dir=ckpt_dir, ckpt_every=ckpt_every, seed=seed, progress=progress)
+                   val_ds=sets['test'], metrics=_CURVE, ckpt_dir=ckpt_dir, ckpt_every=cfg['ckpt_every'], seed=seed, progress=progress)
     return model.eval(), info | dict(lam=lam, steps=epochs * steps, n_train=len(train), train_seconds=round(time.time() - t0, 2), history=hist)
 
 
