@@ -1,4 +1,4 @@
-"""Pillai & Pirsiavash (AAAI 2021) at CPU size: baseline vs Grad-CAM consistency (GC) vs global max pooling (GMP) vs GMP + GC on cluttered and decoy Fashion-MNIST — accuracy, PG, SPG, CH, NQH under Grad-CAM, FullGrad and contrastive excitation backprop, Grad-CAM vs element-wise Grad-CAM, and FGSM robustness.
+"""Pillai & Pirsiavash (AAAI 2021) on a CPU: a 5-seed campaign on textured Fashion-MNIST with a batch-norm ResNet-20 (baseline vs GC vs GMP vs GMP + GC, the paper's claims judged with 95 % intervals over seeds, all-zero maps counted as failures), and the earlier small-CNN run on cluttered and decoy canvases — accuracy, PG, SPG, CH, NQH under Grad-CAM, FullGrad and contrastive excitation backprop, and FGSM robustness.
 
 Docs: https://salnb.github.io/salnb/papers/gc.html.md"""
 
