@@ -23,7 +23,7 @@ def _zennit():
     try:
         import zennit.core, zennit.rules, zennit.canonizers, zennit.torchvision, zennit.types, zennit.layer
     except ImportError as e:
-        raise ImportError("LRP in salnb wraps the zennit library, which is not installed: pip install salnb[lrp] "
+        raise ImportError("LRP in salnb wraps the zennit library, which is not installed: pip install -e '.[lrp]' (from a clone of salnb) "
                           "(or pip install zennit)") from e
     return zennit
 
