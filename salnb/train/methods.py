@@ -207,34 +207,51 @@ class SaliencyGuided:
     def load_state_dict(self, s): self.g.set_state(s['g'].cpu())
 
 # %% ../../nbs/api/31_train.methods.ipynb #f1ef38a5
+def _bn_layers(model): return [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+
 class IBSGL:
     "IB saliency-guided localization (Zhou et al. 2022): IBA-guided Grad-CAM maps with saliency suppression."
     def __init__(self, iba,                       # a fitted salnb.attr.iba.IBA at the last conv layer
                  beta:float=1.0,                  # β: weight of L_SS in the map loss (line 6)
                  mu:float=1.0,                    # μ: weight of D_KL(A‖A') (line 11)
                  eta:float=1.0,                   # step of the feature update A → A' (line 10)
-                 variant:str='salnb',             # 'salnb' (our choices) or 'official' (the authors' code)
+                 variant:str='salnb',             # 'salnb' (Algorithm 1 as written) or 'official' (the authors' code)
                  r:float=0.5, sharpness:float=100.0, # Mask_r (salnb variant)
+                 relu:bool|None=None,             # ReLU on L^c, L^p; None: the variant's (salnb: yes, line 3; official: no, as its code)
+                 step:str='absolute',             # A' = A − η·∇_A ('absolute', line 10) or η·‖A‖/‖∇_A‖ per sample ('relative')
+                 bn_eval:bool=False,              # batch norms in eval mode during the step (the official code keeps the model in eval)
                  refit_every:int|None=None,       # re-estimate IBA's feature statistics every this many iterations
                  refit_data=None, refit_samples:int=1000):
         if variant not in ('salnb', 'official'): raise ValueError(f"`variant` must be 'salnb' or 'official', got {variant!r}")
+        if step not in ('absolute', 'relative'): raise ValueError(f"`step` must be 'absolute' or 'relative', got {step!r}")
         if not hasattr(iba, 'layer_map') or not hasattr(iba, 'layer'): raise TypeError(f"`iba` must be a salnb IBA explainer, got {type(iba).__name__}")
         if refit_every is not None and (refit_every < 1 or refit_data is None):
             raise ValueError("`refit_every` must be ≥ 1 and needs `refit_data`")
         self.iba, self.layer, self.beta, self.mu, self.eta, self.variant = iba, iba.layer, beta, mu, eta, variant
+        self.relu = (variant == 'salnb') if relu is None else bool(relu)
+        self.step, self.bn_eval = step, bn_eval
         self.r, self.sharpness, self.refit_every, self.refit_data, self.refit_samples = r, sharpness, refit_every, refit_data, refit_samples
         self.last = {}
     def class_maps(self, model, x, y, create_graph=True):
-        "(logits, A, L^c, L^p, p, correct) at the layer; maps B×1×h×w."
+        "(logits, A, L^c, L^p, p, correct) at the layer; maps B×1×h×w Σ_k ∂y_t/∂A^k ⊙ A^k (ReLU'd when `relu`)."
         logits, A = forward_at(model, self.layer, x)
         p = logits.detach().scatter(1, y[:, None], float('-inf')).argmax(1); correct = logits.detach().argmax(1) == y
-        Lc, Lp = (elementwise_cam(logits, A, t, create_graph) for t in (y, p))
-        return logits, A, Lc, Lp, p, correct
+        def cam(t):
+            G, = torch.autograd.grad(logits.gather(1, t[:, None]).sum(), A, create_graph=create_graph, retain_graph=True)
+            m = (G * A).sum(1, keepdim=True)
+            return F.relu(m) if self.relu else m
+        return logits, A, cam(y), cam(p), p, correct
     def __call__(self, model:nn.Module, batch:dict)->dict:
         x, y, it = batch['image'], batch['label'], batch.get('iteration', 0)
         if self.refit_every is not None and it % self.refit_every == 0 and it > 0:
             self.iba.estimate(self.refit_data, self.refit_samples)
         Lib = self.iba.layer_map(x, y).detach()
+        bns = [m for m in _bn_layers(model) if m.training] if self.bn_eval else []
+        for m in bns: m.eval()
+        try: return self._step(model, x, y, Lib)
+        finally:
+            for m in bns: m.train()
+    def _step(self, model, x, y, Lib):
         official = self.variant == 'official'
         logits, A, Lc, Lp, p, correct = self.class_maps(model, x, y, create_graph=not official)
         if Lib.shape != Lc.shape: raise ValueError(f"IBA's map {tuple(Lib.shape)} does not match layer {self.layer!r} {tuple(Lc.shape)}")
@@ -250,8 +267,13 @@ class IBSGL:
         lce = map_cross_entropy(Lc, Lib)
         map_loss = lce + self.beta * lss * correct.to(lss.dtype)          # lines 5–9
         gA, = torch.autograd.grad(map_loss.sum(), A, retain_graph=True)
-        A2 = (A - self.eta * gA).detach()                                  # line 10
+        eta = self.eta
+        if self.step == 'relative':                                        # per-sample step of η·‖A‖ along −∇_A
+            na, ng = A.detach().flatten(1).norm(dim=1), gA.flatten(1).norm(dim=1)
+            eta = (self.eta * na / torch.where(ng > 0, ng, torch.ones_like(ng))).view(-1, 1, 1, 1)
+        A2 = (A - eta * gA).detach()                                       # line 10
         kl = feature_kl(A, A2)
-        self.last = dict(Lc=Lc, Lp=Lp, Lib=Lib, lss=lss, lce=lce, correct=correct, p=p, A=A.detach(), A2=A2)
+        self.last = dict(Lc=Lc, Lp=Lp, Lib=Lib, lss=lss, lce=lce, correct=correct, p=p, A=A.detach(), A2=A2,
+                         grad_ratio=(gA.flatten(1).norm(dim=1) / A.detach().flatten(1).norm(dim=1).clamp(min=1e-12)))
         return {'loss': ce + self.mu * kl.mean(), 'ce': ce.detach(), 'feature_kl': kl.mean().detach(),
                 'ss': lss.mean().detach(), 'map_ce': lce.mean().detach()}
