@@ -1,8 +1,15 @@
 """Run or resume the GC paper's main campaign (salnb.papers.gc.run_main): one result file per (variant, seed).
 
-Baselines (ResNet-20, 5 epochs from scratch) first, then the fine-tunes from each seed's baseline checkpoint, then
-the from-scratch GC run. Finished runs are skipped, an interrupted run resumes from its checkpoint, so the same
-command continues the campaign in a later session. With --commit each result file is committed as it lands.
+Baselines (ResNet-20, 5 epochs from scratch) first, then the fine-tunes from each seed's baseline, then the
+from-scratch GC run. Finished runs are skipped, an interrupted run resumes from its checkpoint (OUT/.ckpt, git-ignored,
+so lost with the session), so the same command continues the campaign in a later session. A finished baseline writes
+its weights next to its result (baseline/seed<k>.safetensors, sha256 in the result JSON); fine-tunes start from that
+committed file, never from .ckpt, so they can run in a later session. With --commit each result file (and a baseline's
+weights file) is committed as it lands.
+
+One-off step at start: a baseline result written before weights were saved (seed 0 of the first session) gets its
+weights from its final checkpoint in .ckpt when that is still present (recorded as `recovered_from` in its result and
+committed); without the checkpoint it stays without weights, and its fine-tunes wait until it is rerun.
 
     OMP_NUM_THREADS=1 nohup .venv/bin/python scripts/campaign_gc.py --commit > /tmp/gc_campaign.log 2>&1 &
 """
@@ -10,7 +17,7 @@ import argparse, os, platform, subprocess, sys, time, warnings
 from pathlib import Path
 import torch
 import salnb
-from salnb.papers.gc import run_main, MAIN_CONFIGS
+from salnb.papers.gc import run_main, MAIN_CONFIGS, recover_baseline_weights, result_path, baseline_weights_path, Job
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument('--config', default='main', choices=list(MAIN_CONFIGS))
@@ -21,21 +28,25 @@ a = p.parse_args()
 
 def say(*xs): print(time.strftime('%H:%M:%S'), *xs, flush=True)
 
-def commit(job, path):
+def commit(job, paths, note=''):
     if not a.commit: return
-    msg = f"GC main campaign: {job.variant} seed {job.seed} ({MAIN_CONFIGS[a.config]['epochs']}-epoch ResNet-20 baseline config)"
+    paths = [str(p) for p in paths]
+    msg = f"GC main campaign: {job.variant} seed {job.seed}{note} ({MAIN_CONFIGS[a.config]['epochs']}-epoch ResNet-20 baseline config)"
     for k in range(20):                     # other helpers commit in the same tree: retry on index.lock
-        r = subprocess.run(['git', 'add', str(path)], capture_output=True, text=True)
+        r = subprocess.run(['git', 'add', *paths], capture_output=True, text=True)
         if r.returncode == 0:
-            r = subprocess.run(['git', 'commit', '-m', msg, '--', str(path)], capture_output=True, text=True)
-            if r.returncode == 0: say(f"committed {path}"); return
-        if 'index.lock' not in r.stderr: say(f"commit of {path} failed: {r.stderr.strip()[:300]}"); return
+            r = subprocess.run(['git', 'commit', '-m', msg, '--', *paths], capture_output=True, text=True)
+            if r.returncode == 0: say(f"committed {' '.join(paths)}"); return
+        if 'index.lock' not in r.stderr: say(f"commit of {paths} failed: {r.stderr.strip()[:300]}"); return
         time.sleep(3 + k)
-    say(f"commit of {path} gave up (index.lock)")
+    say(f"commit of {paths} gave up (index.lock)")
 
 warnings.simplefilter('ignore')
 say(f"salnb {salnb.__version__}, torch {torch.__version__}, python {platform.python_version()}, threads {torch.get_num_threads()} "
     f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}), load {os.getloadavg()[0]:.2f}, config {a.config}, out {a.out}")
+for seed in recover_baseline_weights(a.out, a.ckpt_root):    # one-off: results written before weights were saved
+    say(f"baseline seed {seed}: weights recovered from its final checkpoint")
+    commit(Job('baseline', seed), [result_path(a.out, Job('baseline', seed)), baseline_weights_path(seed, a.out)], ' weights (recovered from checkpoint)')
 t0 = time.time()
 r = run_main(a.config, out_dir=a.out, ckpt_root=a.ckpt_root, on_result=commit, progress=True)
 say(f"done: {len(r['ran'])} run now, {len(r['skipped'])} were finished, {len(r['waiting'])} waiting for a baseline; "

@@ -6,7 +6,7 @@ Docs: https://salnb.github.io/salnb/papers/gc.html.md"""
 
 # %% ../../nbs/papers/04_gc.ipynb #02fea3cb
 from __future__ import annotations
-import json, math, platform, time
+import hashlib, json, math, os, platform, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -18,6 +18,8 @@ import salnb
 from ..core import Hooks
 from ..data import make_composites, TexturedFashionMNIST, precompute
 from ..models import SmallCNN, ResNet20, use_global_max_pool
+from safetensors.torch import load_file
+from ..pretrained import save_weights
 from ..train.loop import fit, load_checkpoint, accuracy as accuracy_per_sample
 from ..train.methods import Regular, GC
 from ..attr.cam import GradCAM, ElementwiseGradCAM, FullGrad
@@ -26,7 +28,7 @@ from ..metrics.localization import pointing_game, stochastic_pointing_game, cont
 from ..metrics.sanity import fgsm_accuracy
 from .common import (resolve_config, fmt, eval_loader, accuracy, TensorSamples, fmnist_sets, cue_following, Normalized,
                                   imagenet_box_sets, leaves, summarize, per_seed, contrast, sign_agreement, decoy_summary, verdicts_across,
-                                  Job, job_grid, result_path, run_campaign, load_campaign, results_frame, Claim, Check, Checks, assess, paired, tally, mean_sd)
+                                  Job, job_grid, result_path, run_campaign, load_result, write_json_atomic, load_campaign, results_frame, Claim, Check, Checks, assess, paired, tally, mean_sd)
 _fmt = fmt   # kept importable for salnb.papers.iba / mipin until they import `fmt` from salnb.papers.common (issue 19)
 
 
@@ -35,9 +37,10 @@ __all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'FGSM_EPS', 'CONFIGS', 'PAPER', '
            'MAIN_CLAIMS', 'gc_lambda', 'FlatHeadCNN', 'build_model', 'composite_cells', 'train_variant',
            'make_explainers', 'map_scores', 'evaluate_model', 'run', 'side_by_side', 'directions', 'fgsm_table',
            'elementwise_table', 'decoy_table', 'main_sets', 'ft_subset', 'main_model', 'baseline_checkpoint',
-           'train_main', 'both_conventions', 'run_main_job', 'main_jobs', 'run_main', 'main_frame', 'claims_status',
-           'claim_paragraphs', 'zero_map_table', 'main_summary', 'learning_curves', 'campaign_progress', 'main_checks',
-           'deviations']
+           'baseline_weights_path', 'save_baseline_weights', 'baseline_state', 'load_baseline', 'baseline_ready',
+           'recover_baseline_weights', 'train_main', 'both_conventions', 'run_main_job', 'main_jobs', 'run_main',
+           'main_frame', 'claims_status', 'claim_paragraphs', 'zero_map_table', 'main_summary', 'learning_curves',
+           'campaign_progress', 'main_checks', 'deviations']
 
 # %% ../../nbs/papers/04_gc.ipynb #22d520eb
 VARIANTS = {'baseline': ('avg', False), 'gc': ('avg', True), 'gmp': ('max', False), 'gmp_gc': ('max', True),
@@ -435,24 +438,88 @@ def main_model(variant:str, cfg:dict, seed:int)->nn.Module:
         m = ResNet20(in_ch=1, n_classes=10, width=cfg['width'])
     return use_global_max_pool(m) if MAIN_VARIANTS[variant][0] == 'max' else m
 
-def baseline_checkpoint(ckpt_root, seed:int)->Path: return Path(ckpt_root)/'baseline'/f'seed{seed}'/'last.pt' # fit's last checkpoint of a seed's baseline
+def baseline_checkpoint(ckpt_root, seed:int)->Path: return Path(ckpt_root)/'baseline'/f'seed{seed}'/'last.pt' # fit's last checkpoint of a seed's baseline (git-ignored)
+def baseline_weights_path(seed:int, out_dir)->Path: return Path(out_dir)/'baseline'/f'seed{seed}.safetensors' # a finished baseline's committed weights
+
+def _sha256(path)->str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for b in iter(lambda: f.read(1 << 20), b''): h.update(b)
+    return h.hexdigest()
+
+def _canonical(path):
+    "Rewrite a safetensors header with sorted keys (safetensors orders metadata at random), so equal weights give equal bytes."
+    b = Path(path).read_bytes(); n = int.from_bytes(b[:8], 'little')
+    h = json.dumps(json.loads(b[8:8 + n]), sort_keys=True, separators=(',', ':')).encode()
+    h += b' ' * (-len(h) % 8)                                   # tensor offsets are relative to the data block: unchanged
+    Path(path).write_bytes(len(h).to_bytes(8, 'little') + h + b[8 + n:])
+
+def save_baseline_weights(model:nn.Module, seed:int, out_dir, cfg:dict)->dict: # {'file': name next to the result, 'sha256'}
+    "Write a finished baseline's weights (safetensors: parameters and batch-norm buffers, no optimizer) next to its result file."
+    p = baseline_weights_path(seed, out_dir); tmp = p.with_name(f'.{p.name}.{os.getpid()}.tmp')
+    save_weights(model, tmp, 'ResNet20', dict(in_ch=1, n_classes=10, width=cfg['width']), default_layer=cfg['layer'],
+                 input_shape=[1, cfg['canvas'], cfg['canvas']], source=f'GC main campaign, baseline seed {seed}')
+    _canonical(tmp); os.replace(tmp, p)                     # atomic: a killed run never leaves a half-written weights file
+    return dict(file=p.name, sha256=_sha256(p))
+
+def baseline_state(seed:int, out_dir)->dict: # state dict, checked against the sha256 its result file records
+    "The state dict of a finished main-campaign baseline from its committed safetensors file (sha256 verified)."
+    rp = result_path(out_dir, Job('baseline', seed))
+    if not rp.exists(): raise FileNotFoundError(f"baseline seed {seed} has no result file {rp}: run the baseline first (scripts/campaign_gc.py)")
+    w = load_result(rp)['result'].get('weights')
+    if not w: raise FileNotFoundError(f"{rp} records no weights file (written before weights were saved): scripts/campaign_gc.py "
+                                      "recovers them from the run's final checkpoint when that is present")
+    p = rp.parent/w['file']
+    if not p.exists(): raise FileNotFoundError(f"baseline seed {seed}: weights file {p} (named in {rp}) is missing")
+    h = _sha256(p)
+    if h != w['sha256']: raise ValueError(f"baseline seed {seed}: {p} has sha256 {h}, but {rp} records {w['sha256']}; "
+                                          "the file is not the model that result was measured on")
+    return load_file(str(p))
+
+def load_baseline(seed:int,                 # training seed of the baseline
+                  out_dir='nbs/papers/results/gc_main', # the campaign folder (relative to the repo root by default)
+                  model:nn.Module|None=None, # load into this model (e.g. a GMP copy); default a fresh ResNet-20 of the run's config
+                 )->nn.Module:              # in eval mode
+    "A finished GC main-campaign baseline (ResNet-20, textured 40×40 Fashion-MNIST) from its committed weights, for reuse by other campaigns."
+    sd = baseline_state(seed, out_dir)
+    if model is None: model = main_model('baseline', load_result(result_path(out_dir, Job('baseline', seed)))['provenance']['config'], seed)
+    model.load_state_dict(sd)
+    return model.eval()
+
+def baseline_ready(seed:int, out_dir)->bool: # True when fine-tunes of `seed` can start
+    "Whether a seed's baseline result and the weights file it records both exist."
+    rp = result_path(out_dir, Job('baseline', seed))
+    if not rp.exists(): return False
+    w = load_result(rp)['result'].get('weights')
+    return bool(w) and (rp.parent/w['file']).exists()
+
+def recover_baseline_weights(out_dir, ckpt_root=None)->list[int]: # seeds whose weights were written now
+    "One-off: a baseline result saved without weights gets them from its final checkpoint (if present), recorded in its result file."
+    out_dir = Path(out_dir); ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'; done = []
+    for rp in sorted((out_dir/'baseline').glob('seed*.json')):
+        rec = load_result(rp)
+        if rec['result'].get('weights'): continue
+        seed, cfg = rec['job']['seed'], rec['provenance']['config']; ck = baseline_checkpoint(ckpt_root, seed)
+        if not ck.exists(): print(f"baseline seed {seed}: no weights and no checkpoint {ck}: rerun it (delete {rp})", flush=True); continue
+        st = load_checkpoint(ck)
+        if st['epoch'] != cfg['epochs']: print(f"baseline seed {seed}: {ck} is at epoch {st['epoch']}, not {cfg['epochs']}: not recovered", flush=True); continue
+        m = main_model('baseline', cfg, seed); m.load_state_dict(st['model'])
+        rec['result']['weights'] = save_baseline_weights(m, seed, out_dir, cfg) | dict(recovered_from=f"final checkpoint (epoch {st['epoch']})")
+        write_json_atomic(rec, rp); done.append(seed)
+    return done
 
 def train_main(variant:str, sets:dict, cfg:dict, seed:int,
                ckpt_dir=None,          # this run's checkpoints (resumed when present)
-               ckpt_root=None,         # where the seed's baseline checkpoint is (fine-tunes start from it)
+               out_dir=None,           # the campaign folder: fine-tunes start from the seed's committed baseline weights there
                progress:bool=False)->tuple: # (model in eval mode, info: λ, seconds, steps, per-epoch history)
     "Train one main variant: from scratch (AdamW + one-cycle per step) or fine-tuned from the seed's baseline."
     head, use_gc, start = MAIN_VARIANTS[variant]
     model = main_model(variant, cfg, seed).to(cfg['device'])
     info = {}
     if start == 'baseline':
-        p = baseline_checkpoint(ckpt_root, seed)
-        if not p.exists(): raise FileNotFoundError(f"{variant} seed {seed} starts from the baseline checkpoint {p}, which is missing: run the baseline first")
-        st = load_checkpoint(p)
-        if st['epoch'] != cfg['epochs']: raise ValueError(f"{p} is at epoch {st['epoch']}, not the finished {cfg['epochs']}")
-        model.load_state_dict(st['model'])
+        model.load_state_dict(baseline_state(seed, out_dir))    # sha256-checked against the baseline's result file
         train, epochs, lr = ft_subset(sets['train'], cfg, seed), 1, cfg['ft_lr']
-        info['init'] = f'baseline seed {seed}, epoch {st["epoch"]}'
+        info['init'] = f"baseline seed {seed} ({baseline_weights_path(seed, out_dir).name})"
     else: train, epochs, lr = sets['train'], cfg['epochs'], cfg['lr']
     x0 = sets['train'][0]['image']
     lam = gc_lambda(cfg['lam'], composite_cells(model, cfg['layer'], tuple(x0.shape)), cfg['lam_ref_cells']) if use_gc else 0.0
@@ -475,9 +542,10 @@ def both_conventions(r:dict)->dict:
         out[f'{m}_nonzero'] = 100 * r[m] / (100 - z) if z < 100 else None   # our metrics give an all-zero map exactly 0
     return out
 
-def run_main_job(job:Job, ckpt_dir, cfg:dict, sets:dict, ckpt_root, progress:bool=False)->dict:
+def run_main_job(job:Job, ckpt_dir, cfg:dict, sets:dict, out_dir, progress:bool=False)->dict:
     "Train and evaluate one (variant, seed) of the main campaign: learning curve, accuracy, localization, zero maps, FGSM."
-    model, info = train_main(job.variant, sets, cfg, job.seed, ckpt_dir, ckpt_root, progress)
+    model, info = train_main(job.variant, sets, cfg, job.seed, ckpt_dir, out_dir, progress)
+    if job.variant == 'baseline': info['weights'] = save_baseline_weights(model, job.seed, out_dir, cfg)   # fine-tunes start from it
     t1 = time.time()
     ev = evaluate_model(model, 'gmp' if MAIN_VARIANTS[job.variant][0] == 'max' else 'baseline', sets['loc'], cfg | dict(n_examples=0),
                         job.seed, fgsm=True, progress=progress)   # the variant name only picks layers: cfg's for every head
@@ -497,28 +565,28 @@ def main_jobs(cfg:dict)->list[list[Job]]: # phases: baselines, fine-tunes (cheap
 def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, proves the pipeline runs, no result)
              out_dir=None,            # results/<campaign>: one JSON per (variant, seed); None: `results/gc_<config>`
              ckpt_root=None,          # checkpoints (default `out_dir/.ckpt`; never committed)
-             on_result=None,          # on_result(job, path) after each run finishes (e.g. commit the file)
+             on_result=None,          # on_result(job, paths) after each run finishes (its result file, and a baseline's weights): e.g. commit them
              progress:bool=True,
              **overrides)->dict:      # {'done': [(job, record)], 'ran', 'skipped', 'waiting': fine-tunes whose baseline is missing}
     "Run (or resume) the GC main campaign: each run's result file is written when it finishes; finished runs are skipped."
     cfg = resolve_config(MAIN_CONFIGS, config, overrides, resolve_device=False)
     bad = [v for v in (*cfg['ft_variants'], *cfg['scratch_variants']) if v not in MAIN_VARIANTS or v == 'baseline']
     if bad: raise ValueError(f"`ft_variants` / `scratch_variants` must be among {[v for v in MAIN_VARIANTS if v != 'baseline']}, got {bad}")
-    if on_result is not None and not callable(on_result): raise TypeError(f"`on_result` must be callable as on_result(job, path), got {type(on_result).__name__}")
+    if on_result is not None and not callable(on_result): raise TypeError(f"`on_result` must be callable as on_result(job, paths), got {type(on_result).__name__}")
     out_dir = Path(out_dir) if out_dir is not None else Path('results')/f'gc_{config}'
     ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'
     sets = main_sets(cfg)
-    fn = lambda job, ckpt_dir: run_main_job(job, ckpt_dir, cfg, sets, ckpt_root, progress=False)
+    fn = lambda job, ckpt_dir: run_main_job(job, ckpt_dir, cfg, sets, out_dir, progress=False)
     out = dict(done=[], ran=[], skipped=[], waiting=[])
     for job in (j for phase in main_jobs(cfg) for j in phase):
-        if not (result_path(out_dir, job).exists() or MAIN_VARIANTS[job.variant][2] == 'scratch' or
-                (result_path(out_dir, Job('baseline', job.seed)).exists() and baseline_checkpoint(ckpt_root, job.seed).exists())):
+        if not (result_path(out_dir, job).exists() or MAIN_VARIANTS[job.variant][2] == 'scratch' or baseline_ready(job.seed, out_dir)):
             out['waiting'].append(job)
-            if progress: print(f"{job.variant} seed {job.seed}: waiting for its baseline (result and checkpoint)", flush=True)
+            if progress: print(f"{job.variant} seed {job.seed}: waiting for its baseline (result and weights file)", flush=True)
             continue
         r = run_campaign([job], fn, out_dir, cfg, ckpt_root=ckpt_root, progress=progress)
         for k in ('done', 'ran', 'skipped'): out[k] += r[k]
-        if r['ran'] and on_result is not None: on_result(job, result_path(out_dir, job))
+        if r['ran'] and on_result is not None:
+            on_result(job, [result_path(out_dir, job)] + ([baseline_weights_path(job.seed, out_dir)] if job.variant == 'baseline' else []))
     return out
 
 
