@@ -11,11 +11,13 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn, Tensor
-from torch.utils.data import Dataset, DataLoader, default_collate
+from torch.utils.data import Dataset, DataLoader, Subset, default_collate
 from tqdm.auto import tqdm
 import salnb
-from ..models import SmallCNN
-from ..train.loop import fit
+from ..models import SmallCNN, ResNet20
+from ..data import TexturedFashionMNIST, precompute
+from ..train.loop import fit, load_checkpoint
+from ..core import normalize
 from ..train.methods import Regular, IBSGL
 from ..attr.iba import IBA
 from ..attr.cam import GradCAM, GradCAMPlusPlus, ScoreCAM, FullGrad, ElementwiseGradCAM
@@ -24,12 +26,16 @@ from ..attr.gradient import IntegratedGradients
 from ..metrics.localization import energy_pointing_game, miou, box_ratio, content_heatmap
 from ..metrics.faithfulness import average_drop_increase
 from .common import (fmnist_sets, cue_following, summarize, contrast, fmt, eval_loader, accuracy, sign_agreement,
-                                  resolve_config, decoy_summary, Normalized, imagenet_box_sets)
+                                  resolve_config, decoy_summary, Normalized, imagenet_box_sets,
+                                  jsonable, Job, result_path, run_campaign, results_frame, Claim, Check, Checks, assess_claims, claims_table, t_interval, mean_sd)
 
 # %% auto #0
-__all__ = ['VARIANTS', 'EXPLAINERS', 'EXPENSIVE', 'METRICS', 'CONFIGS', 'PAPER', 'get_config', 'build_model', 'pretrain',
-           'make_method', 'finetune', 'make_explainers', 'map_scores', 'evaluate_model', 'run', 'side_by_side',
-           'directions', 'per_explainer', 'decoy_table']
+__all__ = ['VARIANTS', 'EXPLAINERS', 'EXPENSIVE', 'METRICS', 'CONFIGS', 'PAPER', 'MAIN_VARIANTS', 'MAIN_LABELS', 'MAIN_CONFIGS',
+           'MAIN_CLAIMS', 'get_config', 'build_model', 'pretrain', 'make_method', 'finetune', 'make_explainers',
+           'map_scores', 'evaluate_model', 'run', 'side_by_side', 'directions', 'per_explainer', 'decoy_table',
+           'FreshAdadelta', 'main_sets', 'main_model', 'baseline_path', 'check_gc_baseline', 'load_baseline',
+           'main_method', 'main_optimizer', 'finetune_main', 'run_main_job', 'main_jobs', 'run_main', 'demonstrate',
+           'main_frame', 'main_claims', 'main_summary', 'campaign_progress', 'main_checks', 'demo_table']
 
 # %% ../../nbs/papers/05_ibsgl.ipynb #78ab33aa
 VARIANTS = {'baseline': 'Baseline (CE)', 'ibsgl': 'IB-SGL (salnb)', 'ibsgl_official': 'IB-SGL (official)'}
@@ -290,3 +296,282 @@ def per_explainer(res:dict, exp:str='cluttered', variant:str='ibsgl')->'pd.DataF
 def decoy_table(res:dict, explainers=('gcam', 'egcam', 'ig', 'fullgrad', 'rise'))->'pd.DataFrame':
     "Background reliance on the decoy set: accuracy with a random cue and without, cue following, map mass on the cue."
     return decoy_summary(res, VARIANTS, explainers, 'cue')
+
+# %% ../../nbs/papers/05_ibsgl.ipynb #m41n0002
+class FreshAdadelta(torch.optim.Adadelta):
+    "Adadelta whose state is cleared before every step: the official code builds a new `Adadelta` at each iteration."
+    def step(self, closure=None):
+        self.state.clear()                  # every step is a first step: square_avg = acc_delta = 0
+        return super().step(closure)
+
+class _FrozenBN:
+    "A training step run with every batch-norm layer in eval mode (running statistics frozen), as the official code trains."
+    def __init__(self, method): self.method = method
+    def __call__(self, model, batch):
+        bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.training]
+        for m in bns: m.eval()
+        try: return self.method(model, batch)
+        finally:
+            for m in bns: m.train()
+
+MAIN_VARIANTS = {      # variant -> (loss reading, optimiser); every one starts from the seed's 5-epoch baseline checkpoint
+    'baseline': (None, None), 'baseline_ft': ('ce', 'adam'), 'ibsgl': ('salnb', 'adam'),
+    'ibsgl_official': ('official', 'adam'), 'ibsgl_official_opt': ('official', 'fresh_adadelta')}
+MAIN_LABELS = {'baseline': 'Baseline (5 epochs, no fine-tune)', 'baseline_ft': 'Baseline + CE fine-tune',
+               'ibsgl': 'IB-SGL, paper text (Algorithm 1)', 'ibsgl_official': 'IB-SGL, official loss',
+               'ibsgl_official_opt': 'IB-SGL, official loss + optimiser (Adadelta 1e-5, new each step)'}
+_MAIN = dict(data='textured_fmnist', source='files', canvas=40, scale=(0.7, 1.0), n_clutter=4, clutter_size=8,
+             arch='resnet20', width=16, epochs=5,                       # must match the GC campaign's baselines (checked)
+             baseline_ckpt_root='nbs/papers/results/gc_main/.ckpt',     # their checkpoints: <root>/baseline/seed<s>/last.pt
+             n_ft=4096, ft_steps=128, batch_size=32, ft_lr=1e-4, official_lr=1e-5, bn_eval=True,
+             layer='layer3', iba_beta=10., iba_steps=10, iba_noise=10, iba_batch=32, n_estimate=1000,
+             beta=1.0, mu=1.0, eta=0.5, step='relative', r=0.5, lam=1.0, # not in the paper: μ, η, the relative step, r; lam: official
+             n_test_acc=2000, n_test=500, n_expensive=100, miou_threshold=0.5,
+             ep_iterations=150, ep_area=0.1, rise_masks=1000, rise_cells=7, ig_steps=32, eval_batch=100, n_examples=0,
+             explainers=tuple(EXPLAINERS), seeds=(0, 1, 2, 3, 4), variants=tuple(MAIN_VARIANTS), ckpt_every=16, device='cpu')
+MAIN_CONFIGS = {
+    'main': _MAIN,
+    'smoke': _MAIN | dict(source='embedded', width=8, epochs=1, baseline_ckpt_root=None, n_ft=64, ft_steps=2, batch_size=16,
+                          iba_steps=2, iba_noise=2, n_estimate=64, n_test_acc=24, n_test=12, n_expensive=4, ep_iterations=5,
+                          rise_masks=16, ig_steps=4, eval_batch=12, seeds=(0,), ckpt_every=1),
+}
+
+# %% ../../nbs/papers/05_ibsgl.ipynb #m41n0003
+_SAME_AS_GC = ('canvas', 'scale', 'n_clutter', 'clutter_size', 'width', 'epochs', 'source')
+
+def main_sets(cfg:dict)->dict: # {'ft': fine-tune canvases, 'test': accuracy canvases, 'loc': its first `n_test` (maps)}
+    "Textured Fashion-MNIST canvases as the GC campaign builds them (training seed 0, test seed 1)."
+    kw = dict(canvas=cfg['canvas'], scale=tuple(cfg['scale']), n_clutter=cfg['n_clutter'], clutter_size=cfg['clutter_size'], source=cfg['source'])
+    ft = precompute(TexturedFashionMNIST('train', n=cfg['n_ft'], seed=0, **kw), keys=('image', 'label', 'index'))
+    test = precompute(TexturedFashionMNIST('test', n=cfg['n_test_acc'], seed=1, **kw), keys=('image', 'label', 'box', 'mask'))
+    if cfg['n_test'] > len(test): raise ValueError(f"`n_test` ({cfg['n_test']}) must be ≤ `n_test_acc` ({len(test)})")
+    return dict(ft=ft, test=test, loc=Subset(test, range(cfg['n_test'])))
+
+def main_model(cfg:dict, seed:int)->nn.Module:
+    "A ResNet-20 (batch norm, global average pool) as in the GC campaign."
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return ResNet20(in_ch=1, n_classes=10, width=cfg['width'])
+
+def baseline_path(cfg:dict, ckpt_root, seed:int)->Path: # the seed's 5-epoch baseline: the GC campaign's, or this campaign's (smoke)
+    "Where a seed's baseline checkpoint is: `baseline_ckpt_root` (the GC campaign's) or this campaign's `ckpt_root`."
+    return Path(cfg['baseline_ckpt_root'] or ckpt_root)/'baseline'/f'seed{seed}'/'last.pt'
+
+def check_gc_baseline(cfg:dict, seed:int)->None:
+    "Refuse a GC baseline made with other data or model settings (its result file's provenance config against ours)."
+    if not cfg['baseline_ckpt_root']: return
+    p = Path(cfg['baseline_ckpt_root']).parent/'baseline'/f'seed{seed}.json'
+    if not p.exists(): raise FileNotFoundError(f"the GC baseline result {p} is missing (the campaign has not finished that seed)")
+    have = json.loads(p.read_text())['provenance']['config']
+    bad = [k for k in _SAME_AS_GC if jsonable(have.get(k)) != jsonable(cfg[k])]
+    if bad: raise ValueError(f"{p}: the GC baseline differs from this config in {bad}; use another `baseline_ckpt_root`")
+
+def load_baseline(cfg:dict, ckpt_root, seed:int, sets:dict|None=None, progress:bool=False)->nn.Module:
+    "The seed's finished baseline (trained here first when this config has no `baseline_ckpt_root`: the smoke test)."
+    p = baseline_path(cfg, ckpt_root, seed); model = main_model(cfg, seed).to(cfg['device'])
+    if not p.exists() and not cfg['baseline_ckpt_root']:
+        opt = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=0.05)
+        with torch.random.fork_rng(devices=[]):
+            fit(model, Regular(), sets['ft'], cfg['epochs'], opt, batch_size=cfg['batch_size'], ckpt_dir=p.parent, seed=seed, progress=progress)
+    if not p.exists(): raise FileNotFoundError(f"seed {seed} starts from the baseline checkpoint {p}, which is missing: run the GC baselines first")
+    check_gc_baseline(cfg, seed)
+    st = load_checkpoint(p)
+    if st['epoch'] != cfg['epochs']: raise ValueError(f"{p} is at epoch {st['epoch']}, not the finished {cfg['epochs']}")
+    model.load_state_dict(st['model'])
+    return model.eval()
+
+def main_method(variant:str, model:nn.Module, cfg:dict, sets:dict, seed:int):
+    "The fine-tune step of a main variant (batch norms in eval mode when `bn_eval`), with IBA fitted on `model`."
+    reading = MAIN_VARIANTS[variant][0]
+    if reading == 'ce': return _FrozenBN(Regular()) if cfg['bn_eval'] else Regular()
+    data = [sets['ft'].tensors['image'][i:i + 256] for i in range(0, min(cfg['n_estimate'], len(sets['ft'])), 256)]
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')       # fewer than 1000 estimation samples (smoke)
+        iba = IBA(model, cfg['layer'], beta=cfg['iba_beta'], steps=cfg['iba_steps'], n_noise=cfg['iba_noise'],
+                  batch_size=cfg['iba_batch'], seed=seed).estimate(data, cfg['n_estimate'])
+    return IBSGL(iba, beta=cfg['beta'], mu=cfg['mu'], eta=cfg['eta'], r=cfg['r'], variant=reading,
+                 step=cfg['step'], bn_eval=cfg['bn_eval'], lam=cfg['lam'])
+
+def main_optimizer(variant:str, model:nn.Module, cfg:dict)->torch.optim.Optimizer:
+    "Adam at `ft_lr` (the paper names no optimiser), or the official code's Adadelta at `official_lr`, re-created every step."
+    if MAIN_VARIANTS[variant][1] == 'fresh_adadelta': return FreshAdadelta(model.parameters(), lr=cfg['official_lr'])
+    return torch.optim.Adam(model.parameters(), lr=cfg['ft_lr'])
+
+def finetune_main(variant:str, sets:dict, cfg:dict, seed:int, ckpt_dir=None, ckpt_root=None, progress:bool=False)->tuple: # (model, info)
+    "Fine-tune a main variant from the seed's baseline: `ft_steps` steps of `batch_size` canvases (checkpointed, resumable)."
+    if variant not in MAIN_VARIANTS: raise ValueError(f"`variant` must be one of {list(MAIN_VARIANTS)}, got {variant!r}")
+    model = load_baseline(cfg, ckpt_root, seed, sets, progress)
+    if variant == 'baseline': return model, dict(init=f'baseline seed {seed}, epoch {cfg["epochs"]}', steps=0, train_seconds=0.0, history=[])
+    n = min(len(sets['ft']), cfg['ft_steps'] * cfg['batch_size'])
+    train = Subset(sets['ft'], range(n)); method = main_method(variant, model, cfg, sets, seed)
+    t0 = time.time()
+    with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        hist = fit(model, method, train, 1, main_optimizer(variant, model, cfg), batch_size=cfg['batch_size'], ckpt_dir=ckpt_dir,
+                   ckpt_every=cfg['ckpt_every'], seed=seed + 1, progress=progress)
+    return model.eval(), dict(init=f'baseline seed {seed}, epoch {cfg["epochs"]}', steps=math.ceil(n / cfg['batch_size']),
+                              n_ft=n, train_seconds=round(time.time() - t0, 2), history=hist)
+
+# %% ../../nbs/papers/05_ibsgl.ipynb #m41n0004
+def run_main_job(job:Job, ckpt_dir, cfg:dict, sets:dict, ckpt_root, progress:bool=False)->dict:
+    "Fine-tune (or load) one (variant, seed) and evaluate it: accuracy, EBPG / mIoU / Bbox / AD / AI per explainer, map losses."
+    model, info = finetune_main(job.variant, sets, cfg, job.seed, ckpt_dir, ckpt_root, progress)
+    t1 = time.time()
+    ev = evaluate_model(model, sets['loc'], cfg, progress=progress)
+    ev['acc_loc'], ev['n_loc'] = ev.pop('acc'), ev.pop('n_test')
+    ev['acc'], ev['n_test'] = 100 * accuracy(model, sets['test'], cfg['eval_batch']), len(sets['test'])
+    return ev | info | dict(eval_seconds=round(time.time() - t1, 2), threads=torch.get_num_threads())
+
+def main_jobs(cfg:dict)->list[Job]: # the baseline evaluations first, then seed by seed the fine-tunes (cheap ones first)
+    "The main campaign's runs in the order they run."
+    vs = list(cfg['variants'])
+    return [Job(v, s) for v in vs if v == 'baseline' for s in cfg['seeds']] + \
+           [Job(v, s) for s in cfg['seeds'] for v in sorted((v for v in vs if v != 'baseline'), key=lambda v: MAIN_VARIANTS[v][0] != 'ce')]
+
+def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, proves the pipeline runs, no result)
+             out_dir=None,            # one JSON per (variant, seed); None: `results/ibsgl_<config>`
+             ckpt_root=None,          # this campaign's checkpoints (default `out_dir/.ckpt`; never committed)
+             on_result=None,          # on_result(job, path) after each run finishes (e.g. commit the file)
+             shard:tuple=(0, 1),      # (i, k): this process runs jobs i, i+k, … (k single-thread processes side by side)
+             progress:bool=True,
+             **overrides)->dict:      # {'done', 'ran', 'skipped', 'waiting': runs whose GC baseline is not finished yet}
+    "Run (or resume) the IB-SGL main campaign: each run's result file is written when it finishes; finished runs are skipped."
+    cfg = resolve_config(MAIN_CONFIGS, config, overrides, resolve_device=False)
+    bad = [v for v in cfg['variants'] if v not in MAIN_VARIANTS]
+    if bad: raise ValueError(f"`variants` must be among {list(MAIN_VARIANTS)}, got {bad}")
+    if cfg['step'] not in ('absolute', 'relative'): raise ValueError(f"`step` must be 'absolute' or 'relative', got {cfg['step']!r}")
+    if on_result is not None and not callable(on_result): raise TypeError(f"`on_result` must be callable as on_result(job, path), got {type(on_result).__name__}")
+    out_dir = Path(out_dir) if out_dir is not None else Path('results')/f'ibsgl_{config}'
+    ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'
+    sets = main_sets(cfg)
+    fn = lambda job, ckpt_dir: run_main_job(job, ckpt_dir, cfg, sets, ckpt_root)
+    out = dict(done=[], ran=[], skipped=[], waiting=[]); i, k = shard
+    for n, job in enumerate(main_jobs(cfg)):
+        if n % k != i: continue
+        if cfg['baseline_ckpt_root'] and not result_path(out_dir, job).exists() and not (
+                baseline_path(cfg, ckpt_root, job.seed).exists() and (Path(cfg['baseline_ckpt_root']).parent/'baseline'/f'seed{job.seed}.json').exists()):
+            out['waiting'].append(job)
+            if progress: print(f"{job.variant} seed {job.seed}: waiting for the GC campaign's baseline of seed {job.seed}", flush=True)
+            continue
+        r = run_campaign([job], fn, out_dir, cfg, ckpt_root=ckpt_root, progress=progress)
+        for key in ('done', 'ran', 'skipped'): out[key] += r[key]
+        if r['ran'] and on_result is not None: on_result(job, result_path(out_dir, job))
+    return out
+
+# %% ../../nbs/papers/05_ibsgl.ipynb #m41n0005
+def _map_probe(model, iba, x, y, box, layer)->dict:
+    "Both readings' map losses, Grad-CAM's EBPG and max-normalised layer map, and accuracy on fixed images (model left in eval mode)."
+    model.eval(); out = {}
+    for name, v in (('paper', 'salnb'), ('official', 'official')):
+        m = IBSGL(iba, variant=v); m(model, dict(image=x, label=y))
+        out[f'lss_{name}'], out[f'map_ce_{name}'] = m.last['lss'].mean().item(), m.last['lce'].mean().item()
+        if v == 'salnb': out['feature_step'] = m.last['grad_ratio'].mean().item()   # ‖∇_A map loss‖ / ‖A‖
+    g = GradCAM(model, layer); lm = normalize(g.layer_map(x, y).detach(), 'max')   # shape, not scale
+    out['ebpg_gcam'] = 100 * energy_pointing_game(g(x, y), boxes=box).mean().item()
+    with torch.no_grad(): out['acc'] = 100 * (model(x).argmax(1) == y).float().mean().item()
+    return out, lm
+
+def demonstrate(model:nn.Module,     # the starting model (copied; not changed)
+                variant:str,         # a fine-tuned key of `MAIN_VARIANTS`
+                sets:dict,           # `main_sets`-like: 'ft' (TensorSamples) and 'loc'
+                cfg:dict,            # a main config
+                steps:int=32,        # optimiser steps
+                every:int=8,         # probe every this many steps
+                n_fixed:int=16,      # the first n test canvases are the fixed probe set
+                seed:int=0)->dict:   # {'curve': [probe dicts with step, map_change, weight_change], 'seconds'}
+    "Fine-tune a copy of `model` with one variant and record, on fixed test canvases, how its map losses and maps move."
+    if variant not in MAIN_VARIANTS or variant == 'baseline': raise ValueError(f"`variant` must be a fine-tuned main variant, got {variant!r}")
+    model = copy.deepcopy(model)
+    fx = default_collate([sets['loc'][i] for i in range(n_fixed)]); x, y, box = fx['image'], fx['label'], fx['box']
+    data = [sets['ft'].tensors['image'][i:i + 256] for i in range(0, min(cfg['n_estimate'], len(sets['ft'])), 256)]
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        probe_iba = IBA(model, cfg['layer'], beta=cfg['iba_beta'], steps=cfg['iba_steps'], n_noise=cfg['iba_noise'],
+                        batch_size=cfg['iba_batch'], seed=seed).estimate(data, cfg['n_estimate'])
+    method, opt = main_method(variant, model, cfg, sets, seed), main_optimizer(variant, model, cfg)
+    w0 = torch.cat([p.detach().flatten().clone() for p in model.parameters()])
+    dl = DataLoader(sets['ft'], batch_size=cfg['batch_size'], shuffle=True, generator=torch.Generator().manual_seed(seed))
+    curve, t0, it = [], time.time(), 0
+    def probe():
+        p, lm = _map_probe(model, probe_iba, x, y, box, cfg['layer'])
+        if not curve: probe.lm0 = lm
+        w = torch.cat([q.detach().flatten() for q in model.parameters()])
+        curve.append(p | dict(step=it, map_change=((lm - probe.lm0).flatten(1).norm(dim=1) / probe.lm0.flatten(1).norm(dim=1).clamp(min=1e-12)).mean().item(),
+                              weight_change=((w - w0).norm() / w0.norm()).item()))
+    with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
+        warnings.simplefilter('ignore'); torch.manual_seed(seed)
+        probe()
+        while it < steps:
+            for b in dl:
+                model.train(); opt.zero_grad()
+                out = method(model, b | dict(iteration=it)); out['loss'].backward(); opt.step(); it += 1
+                if it % every == 0: probe()
+                if it >= steps: break
+    return dict(variant=variant, steps=steps, batch_size=cfg['batch_size'], n_fixed=n_fixed, curve=curve, seconds=round(time.time() - t0, 1))
+
+# %% ../../nbs/papers/05_ibsgl.ipynb #m41n0006
+_M5 = ('ebpg', 'miou', 'bbox', 'ad', 'ai')
+_OURS_MINUS_GCAM = {m: round(PAPER['ours'][i] - PAPER['rows']['gcam'][i], 2) for i, m in enumerate(_M5)}  # "Ours" − Grad-CAM
+MAIN_CLAIMS = [Claim(f"{MAIN_LABELS[v]}: Grad-CAM {METRICS[m]} vs the baseline's Grad-CAM", f'explainers.gcam.{m}', v, 'baseline',
+                     _OURS_MINUS_GCAM[m], source="poster, 'Quantitative Evaluations' ('Ours method' − Grad CAM)")
+               for v in ('ibsgl', 'ibsgl_official', 'ibsgl_official_opt') for m in _M5]
+
+def main_frame(out_dir)->'pd.DataFrame': # `results_frame` of the finished runs (empty when there are none)
+    "Every finished run of the main campaign as a tidy frame (keys as in the result files, e.g. 'explainers.gcam.ebpg')."
+    return results_frame(out_dir) if Path(out_dir).exists() else results_frame([])
+
+def main_claims(frame:'pd.DataFrame', claims=MAIN_CLAIMS, min_n:int=5)->'pd.DataFrame':
+    "Each claim: the paper's Δ, ours with its 95 % t interval over seeds and the verdict — or 'pending (n of 5 seeds)'."
+    import pandas as pd
+    rows = []
+    for c in claims:
+        n = 0
+        if len(frame) and {c.a, c.b} <= set(frame.variant):
+            n = len(frame[frame.metric == c.metric].pivot_table(index='seed', columns='variant', values='value')[[c.a, c.b]].dropna())
+        if n >= min_n: rows.append(claims_table(assess_claims([c], frame, min_n=min_n)).iloc[0].to_dict())
+        else: rows.append(dict(claim=c.name, metric=c.metric, comparison=f'{c.a} − {c.b}', paper=f'{c.paper:+g}', ours='—', n=n,
+                               unit='seeds', verdict=f'pending ({n} of {min_n} seeds)'))
+    return pd.DataFrame(rows)
+
+def main_summary(frame:'pd.DataFrame', explainers=tuple(EXPLAINERS))->'pd.DataFrame':
+    "Mean ± sd over seeds per variant: accuracy and, per explainer, EBPG / mIoU / Bbox / AD / AI."
+    import pandas as pd
+    if not len(frame): return pd.DataFrame()
+    rows = {}
+    for v in [v for v in MAIN_VARIANTS if v in set(frame.variant)]:
+        f = frame[frame.variant == v]; get = lambda k: mean_sd(f[f.metric == k].value)
+        rows[(MAIN_LABELS[v], 'accuracy')] = {'all': fmt(get('acc'))}
+        for e in explainers:
+            rows[(MAIN_LABELS[v], EXPLAINERS[e])] = {METRICS[m]: fmt(get(f'explainers.{e}.{m}')) for m in _M5}
+    return pd.DataFrame.from_dict(rows, orient='index')
+
+def campaign_progress(out_dir, cfg:dict)->tuple: # (finished, total, table of runs per variant)
+    "How many runs of the main campaign have a result file, per variant and in all."
+    import pandas as pd
+    jobs = main_jobs(cfg); have = [result_path(out_dir, j).exists() for j in jobs]
+    tab = pd.DataFrame([dict(variant=j.variant, seed=j.seed, done=h) for j, h in zip(jobs, have)])
+    tab = tab.groupby('variant', sort=False).done.agg(['sum', 'count']).rename(columns={'sum': 'finished', 'count': 'planned'})
+    return sum(have), len(jobs), tab
+
+def main_checks(frame:'pd.DataFrame', min_acc:float=85.0)->Checks:
+    "What holds by construction or is a precondition (never counted as a reproduced claim)."
+    cs = Checks()
+    if len(frame):
+        acc = frame[(frame.variant == 'baseline') & (frame.metric == 'acc')].value
+        if len(acc): cs.append(Check(f'baseline mean test accuracy ≥ {min_acc:g} %', bool(acc.mean() >= min_acc), f'{acc.mean():.2f} % over {len(acc)} seeds'))
+        st = frame[(frame.variant != 'baseline') & (frame.metric == 'steps')]
+        if len(st): cs.append(Check('every fine-tune ran its steps from the seed baseline', bool((st.value == st.value.max()).all()), f'{int(st.value.max())} steps'))
+    cs.append(Check("official reading's CAM has no ReLU, the paper text's has one", True, 'known-answer test in nbs/api/31_train.methods.ipynb'))
+    cs.append(Check('batch norms frozen during every fine-tune step (bn_eval)', True, 'running statistics unchanged: test in 31_train.methods'))
+    return cs
+
+def demo_table(demo:dict)->'pd.DataFrame':
+    "The demonstration: both readings' map losses, Grad-CAM EBPG and accuracy on the fixed canvases, first → last probe; map and weight change."
+    import pandas as pd
+    rows = {}
+    for name, r in demo['runs'].items():
+        c0, c1 = r['curve'][0], r['curve'][-1]; a = lambda k, d=3: f"{c0[k]:.{d}f} → {c1[k]:.{d}f}"
+        rows[name] = {'L_SS (paper)': a('lss_paper'), 'map CE (paper)': a('map_ce_paper'), 'L_SS (official)': a('lss_official'),
+                      'map CE (official)': a('map_ce_official'), 'Grad-CAM EBPG': a('ebpg_gcam', 1), 'accuracy': a('acc', 0),
+                      '‖ΔM‖/‖M₀‖': f"{c1['map_change']:.3f}", '‖Δθ‖/‖θ₀‖': f"{c1['weight_change']:.1e}"}
+    return pd.DataFrame.from_dict(rows, orient='index')

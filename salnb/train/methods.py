@@ -220,6 +220,7 @@ class IBSGL:
                  relu:bool|None=None,             # ReLU on L^c, L^p; None: the variant's (salnb: yes, line 3; official: no, as its code)
                  step:str='absolute',             # A' = A − η·∇_A ('absolute', line 10) or η·‖A‖/‖∇_A‖ per sample ('relative')
                  bn_eval:bool=False,              # batch norms in eval mode during the step (the official code keeps the model in eval)
+                 lam:float=1.0,                   # official reading: weight of L_SS + map CE (its code's `lamb`, 1)
                  refit_every:int|None=None,       # re-estimate IBA's feature statistics every this many iterations
                  refit_data=None, refit_samples:int=1000):
         if variant not in ('salnb', 'official'): raise ValueError(f"`variant` must be 'salnb' or 'official', got {variant!r}")
@@ -229,7 +230,7 @@ class IBSGL:
             raise ValueError("`refit_every` must be ≥ 1 and needs `refit_data`")
         self.iba, self.layer, self.beta, self.mu, self.eta, self.variant = iba, iba.layer, beta, mu, eta, variant
         self.relu = (variant == 'salnb') if relu is None else bool(relu)
-        self.step, self.bn_eval = step, bn_eval
+        self.step, self.bn_eval, self.lam = step, bn_eval, lam
         self.r, self.sharpness, self.refit_every, self.refit_data, self.refit_samples = r, sharpness, refit_every, refit_data, refit_samples
         self.last = {}
     def class_maps(self, model, x, y, create_graph=True):
@@ -262,7 +263,7 @@ class IBSGL:
             lss = saliency_suppression_loss(lc, lp, official_mask(lc, lib))
             lce = map_cross_entropy(lc, lib, 'rows')
             self.last = dict(Lc=Lc, Lp=Lp, Lib=Lib, lss=lss, lce=lce, correct=correct, p=p)
-            return {'loss': ce + (lss + lce).mean(), 'ce': ce.detach(), 'ss': lss.mean().detach(), 'map_ce': lce.mean().detach()}
+            return {'loss': ce + self.lam * (lss + lce).mean(), 'ce': ce.detach(), 'ss': lss.mean().detach(), 'map_ce': lce.mean().detach()}
         lss = saliency_suppression_loss(Lc, Lp, region_mask(Lib, self.r, self.sharpness))
         lce = map_cross_entropy(Lc, Lib)
         map_loss = lce + self.beta * lss * correct.to(lss.dtype)          # lines 5–9
