@@ -61,7 +61,9 @@ def measure(rounds):
     evaluate(explainers(model, ecfg, cfg['main_explainers']), map_metrics(ecfg), sets['eval'], model=model, target='predicted', batch_size=10, progress=False)
     te = time.perf_counter() - t0
     t0 = time.perf_counter()
-    with torch.no_grad(): model(sets['test'].t['image'][:200])
+    x200 = torch.stack([sets['test'][i]['image'] for i in range(200)])
+    t0 = time.perf_counter()
+    with torch.no_grad(): model(x200)
     ta = time.perf_counter() - t0
     say(f"evaluation: {te / 10:.2f} s per map-metric image (3 explainers, AOPC 20 steps × 5 repeats), {ta / 200 * 1e3:.1f} ms per accuracy image")
     spe = -(-get_main_config(a.config)['ft_n'] // n) * get_main_config(a.config)['ft_epochs']

@@ -13,7 +13,7 @@ import torch
 from torch import nn, Tensor
 from torch.utils.data import Dataset, default_collate
 import salnb
-from ..data import ClutteredFashionMNIST, Decoy, load_fashion_mnist
+from ..data import ClutteredFashionMNIST, Decoy, load_fashion_mnist, TexturedFashionMNIST, precompute
 from ..models import SmallCNN, ResNet20
 from ..train.loop import fit, load_checkpoint
 from ..train.methods import Regular, SCAAT, SaliencyGuided
@@ -23,7 +23,7 @@ from ..metrics.faithfulness import aopc_rel
 from ..metrics.localization import content_heatmap
 from ..metrics.runner import evaluate
 from .common import (resolve_config, jsonable, Job, run_campaign, result_path, results_frame, load_result,
-                                 load_campaign, Claim, assess, paired, Check, Checks, fmt, mean_sd)
+                                 load_campaign, Claim, assess, paired, Check, Checks, fmt, mean_sd, write_json_atomic)
 
 # %% auto #0
 __all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'CONFIGS', 'PAPER', 'MAIN_VARIANTS', 'MAIN_LABELS', 'SHARED_BASELINE_KEYS',
@@ -464,7 +464,7 @@ SHARED_BASELINE_KEYS = ('data', 'source', 'canvas', 'scale', 'n_clutter', 'clutt
 _MAIN = dict(
     # the baseline: identical to `salnb.papers.gc.MAIN_CONFIGS['main']`, so each seed's GC baseline checkpoint is reused
     data='textured_fmnist', source='files', canvas=40, scale=(0.7, 1.0), n_clutter=4, clutter_size=8, n_train=None,
-    n_test_acc=None, arch='resnet20', width=16, epochs=5, batch_size=128, lr=5e-3, weight_decay=0.05, seeds=(0, 1, 2, 3, 4),
+    n_test_acc=None, variants=MAIN_VARIANTS, arch='resnet20', width=16, epochs=5, batch_size=128, lr=5e-3, weight_decay=0.05, seeds=(0, 1, 2, 3, 4),
     baseline_campaign='gc_main',             # results/<this>: the shared baselines (None: train our own, as the smoke test does)
     # the fine-tunes: every variant from the seed's baseline, on the same seeded subset, same steps
     ft_n=1280, ft_epochs=10, ft_lr=1e-3,
@@ -476,7 +476,7 @@ _MAIN = dict(
     fraction=0.2, aopc_steps=20, repeats=5, eval_batch=50, ckpt_every=10, device='cpu')
 MAIN_CONFIGS = {
     'main': _MAIN,
-    'smoke': _MAIN | dict(source='embedded', n_train=256, n_test_acc=64, width=8, epochs=1, batch_size=32, seeds=(0,),
+    'smoke': _MAIN | dict(source='embedded', n_train=128, n_test_acc=32, width=8, epochs=1, batch_size=32, seeds=(0,),
                           baseline_campaign=None, ft_n=64, ft_epochs=2, n_eval=4, sg_n=2, ig_steps=2, aopc_steps=4, repeats=1,
                           eval_batch=4, ckpt_every=1),
 }
@@ -494,19 +494,21 @@ PROVENANCE = {   # where each value of the main config comes from
     'n_eval': 'not in the paper: 100 test canvases for the map metrics (CPU budget)', 'main_explainers': 'paper: Table 1',
     'sg_n': 'not in the paper: 16 noisy copies', 'sg_sigma': 'not in the paper: σ = 0.15', 'ig_steps': 'not in the paper: 16 steps',
     'fraction': 'paper: 20 % of the regions', 'aopc_steps': 'paper: 20 steps', 'repeats': 'paper: 5 repeats',
-    'eval_batch': 'ours: memory only', 'ckpt_every': 'ours: resume granularity', 'device': 'ours'}
+    'eval_batch': 'ours: memory only', 'variants': 'paper: regular, Ismail et al., SCAAT fixed / adaptive q, FGSM (Tables 1–3); the un-fine-tuned baseline: ours', 'ckpt_every': 'ours: resume granularity', 'device': 'ours'}
 
 def get_main_config(config:str='smoke', **overrides)->dict:
     "A copy of a main config ('main' or 'smoke') with `overrides`; unknown names and keys raise."
     cfg = resolve_config(MAIN_CONFIGS, config, overrides, resolve_device=False)
     if not 0 <= cfg['q_min'] <= cfg['q0'] <= cfg['q_max'] <= 1: raise ValueError(f"need 0 ≤ q_min ≤ q0 ≤ q_max ≤ 1, got {cfg['q_min']}, {cfg['q0']}, {cfg['q_max']}")
     if cfg['ft_epochs'] <= cfg['warmup_epochs']: raise ValueError(f"`ft_epochs` ({cfg['ft_epochs']}) must exceed `warmup_epochs` ({cfg['warmup_epochs']}) for q to move")
+    v = tuple(cfg['variants'])
+    if not v or v[0] != 'baseline' or any(x not in MAIN_VARIANTS for x in v):
+        raise ValueError(f"`variants` must start with 'baseline' and be drawn from {MAIN_VARIANTS}, got {v}")
     return cfg
 
 # %% ../../nbs/papers/01_scaat.ipynb #a6516c43
 def main_sets(cfg:dict, seed:int)->dict: # {'ft': the seed's fine-tune canvases (with masks), 'test': accuracy set, 'eval': its first `n_eval`}
     "The textured canvases a seed's runs see: training seed 0 / test seed 1 as in the GC campaign, the fine-tune subset seeded by `seed`."
-    from ..data import TexturedFashionMNIST, precompute
     kw = dict(canvas=cfg['canvas'], scale=tuple(cfg['scale']), n_clutter=cfg['n_clutter'], clutter_size=cfg['clutter_size'], source=cfg['source'])
     full = TexturedFashionMNIST('train', n=cfg['n_train'], seed=0, **kw)
     idx = torch.randperm(len(full), generator=torch.Generator().manual_seed(21_000 + seed))[:cfg['ft_n']].tolist()
@@ -542,11 +544,19 @@ def _resnet(cfg, seed):
         torch.manual_seed(seed)
         return ResNet20(in_ch=1, n_classes=10, width=cfg['width'])
 
-def baseline_source(cfg:dict, seed:int, results_root, ckpt_root)->tuple[Path, Path|None]: # (baseline checkpoint, shared result file or None)
-    "Where a seed's finished baseline is: the shared campaign's (`results_root/<baseline_campaign>/.ckpt`) or our own."
-    if cfg['baseline_campaign'] is None: return Path(ckpt_root)/'baseline'/f'seed{seed}'/'last.pt', None
+def baseline_source(cfg:dict, seed:int, results_root, ckpt_root)->tuple: # (ready?, loader() -> (state dict, description), shared result file or None)
+    "Where a seed's finished baseline is: the shared GC campaign's committed weights (sha256-checked by `salnb.papers.gc.baseline_state`) or our own checkpoint."
+    if cfg['baseline_campaign'] is None:
+        p = Path(ckpt_root)/'baseline'/f'seed{seed}'/'last.pt'
+        def own():
+            st = load_checkpoint(p)
+            if st['epoch'] != cfg['epochs']: raise ValueError(f"{p} is at epoch {st['epoch']}, not the finished {cfg['epochs']}")
+            return st['model'], f'own baseline seed {seed} ({p})'
+        return p.exists(), own, None
+    import salnb.papers.gc as gcm            # public names only; imported here so the SCAAT module does not depend on GC's at import
     d = Path(results_root)/cfg['baseline_campaign']
-    return d/'.ckpt'/'baseline'/f'seed{seed}'/'last.pt', d/'baseline'/f'seed{seed}.json'
+    return (gcm.baseline_ready(seed, d), lambda: (gcm.baseline_state(seed, d), f'{cfg["baseline_campaign"]} baseline seed {seed} (committed weights, sha256 checked)'),
+            d/'baseline'/f'seed{seed}.json')
 
 def check_shared_baseline(cfg:dict, result_file)->None:
     "Raise unless the shared baseline's result file was made with the same baseline keys as `cfg`."
@@ -558,7 +568,7 @@ def _one_cycle(model, cfg, lr, total):
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=cfg['weight_decay'])
     return opt, torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=lr, total_steps=total)
 
-def train_main(variant:str, sets:dict, cfg:dict, seed:int, ckpt_dir, base_ckpt:Path, progress:bool=False)->tuple: # (model in eval mode, info)
+def train_main(variant:str, sets:dict, cfg:dict, seed:int, ckpt_dir, base, progress:bool=False)->tuple: # (model in eval mode, info)
     "The baseline (trained here only without a shared one) or a fine-tune of the seed's baseline: `ft_epochs` epochs of its `ft_n` canvases."
     model = _resnet(cfg, seed).to(cfg['device'])
     if variant == 'baseline':
@@ -570,12 +580,9 @@ def train_main(variant:str, sets:dict, cfg:dict, seed:int, ckpt_dir, base_ckpt:P
                 hist = fit(model, Regular(), full, cfg['epochs'], opt, batch_size=cfg['batch_size'], scheduler=sch, sched_every='step',
                            ckpt_dir=ckpt_dir, ckpt_every=cfg['ckpt_every'], seed=seed, progress=progress)
             return model.eval(), dict(init='scratch', steps=cfg['epochs'] * spe, train_seconds=round(time.time() - t0, 2), history=hist)
-        st = load_checkpoint(base_ckpt); model.load_state_dict(st['model'])
-        return model.eval(), dict(init=f'shared baseline {base_ckpt}', epoch=st['epoch'], steps=0, train_seconds=0.0)
-    if not base_ckpt.exists(): raise FileNotFoundError(f"{variant} seed {seed} starts from the baseline checkpoint {base_ckpt}, which is missing: run the baseline first")
-    st = load_checkpoint(base_ckpt)
-    if st['epoch'] != cfg['epochs']: raise ValueError(f"{base_ckpt} is at epoch {st['epoch']}, not the finished {cfg['epochs']}")
-    model.load_state_dict(st['model'])
+        sd, desc = base(); model.load_state_dict(sd)
+        return model.eval(), dict(init=desc, steps=0, train_seconds=0.0)
+    sd, desc = base(); model.load_state_dict(sd)      # `base()`: (state dict, description) of the seed's finished baseline
     ft = sets['ft']; spe = math.ceil(len(ft) / cfg['batch_size'])
     meth = main_method(variant, cfg, len(ft), spe, seed)
     opt, sch = _one_cycle(model, cfg, cfg['ft_lr'], cfg['ft_epochs'] * spe)
@@ -587,7 +594,7 @@ def train_main(variant:str, sets:dict, cfg:dict, seed:int, ckpt_dir, base_ckpt:P
         hist = fit(model, meth, ft, cfg['ft_epochs'], opt, batch_size=cfg['batch_size'], scheduler=sch, sched_every='step',
                    ckpt_dir=ckpt_dir, ckpt_every=cfg['ckpt_every'], seed=seed, progress=progress, on_step=on_step)
     secs = sum(h['seconds'] for h in hist)
-    info = dict(init=f'baseline seed {seed}, epoch {st["epoch"]}', steps=cfg['ft_epochs'] * spe, n_ft=len(ft),
+    info = dict(init=desc, steps=cfg['ft_epochs'] * spe, n_ft=len(ft),
                 train_seconds=round(secs, 2), sec_per_step=secs / (cfg['ft_epochs'] * spe), history=hist)
     if isinstance(meth, QTrace):
         q = meth.q; bg = 1 - ft.t['mask'].float().flatten(1).mean(1)
@@ -597,13 +604,12 @@ def train_main(variant:str, sets:dict, cfg:dict, seed:int, ckpt_dir, base_ckpt:P
 
 def precompute_full(ds)->Dataset:
     "A training set held in memory (`precompute` of the canvases' image and label)."
-    from ..data import precompute
     return precompute(ds, keys=('image', 'label'))
 
 # %% ../../nbs/papers/01_scaat.ipynb #703136a5
-def run_main_job(job:Job, ckpt_dir, cfg:dict, sets:dict, base_ckpt:Path, progress:bool=False)->dict:
+def run_main_job(job:Job, ckpt_dir, cfg:dict, sets:dict, base, progress:bool=False)->dict:
     "Train (or load) and evaluate one (variant, seed): accuracy, map metrics per explainer, training cost, q's trace."
-    model, info = train_main(job.variant, sets, cfg, job.seed, ckpt_dir, base_ckpt, progress)
+    model, info = train_main(job.variant, sets, cfg, job.seed, ckpt_dir, base, progress)
     t1 = time.time()
     acc = 100 * accuracy(model, sets['test'])
     ecfg = cfg | dict(seed=job.seed)      # the explainers' and AOPC's noise seeded by the run's seed
@@ -614,7 +620,7 @@ def run_main_job(job:Job, ckpt_dir, cfg:dict, sets:dict, base_ckpt:Path, progres
 
 def main_jobs(cfg:dict)->list[Job]: # seed-major: a seed's baseline, then its fine-tunes (cheap first), then the next seed
     "The main campaign's runs in the order they run (so each seed completes its pairs before the next seed starts)."
-    return [Job(v, s) for s in cfg['seeds'] for v in MAIN_VARIANTS]
+    return [Job(v, s) for s in cfg['seeds'] for v in cfg['variants']]
 
 def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, proves the pipeline runs, no result)
              out_dir=None,            # results/<campaign>: one JSON per (variant, seed); None: `results/scaat_<config>`
@@ -639,11 +645,11 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
         if all(result_path(out_dir, j).exists() for j in jobs):
             r = run_campaign(jobs, lambda j, d: {}, out_dir, cfg, progress=False)   # never called here: validates and collects the stored runs
             out['done'] += r['done']; out['skipped'] += r['skipped']; continue
-        base, shared = baseline_source(cfg, seed, results_root, ckpt_root)
+        ready, base, shared = baseline_source(cfg, seed, results_root, ckpt_root)
         if shared is not None:
-            if not (shared.exists() and base.exists()):
+            if not ready:
                 out['waiting'] += jobs
-                if progress: print(f"seed {seed}: waiting for the shared baseline ({shared} and {base})", flush=True)
+                if progress: print(f"seed {seed}: waiting for the shared baseline ({shared} and the weights it records)", flush=True)
                 continue
             check_shared_baseline(cfg, shared)
         sets = main_sets(cfg, seed)
