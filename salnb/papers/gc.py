@@ -78,11 +78,6 @@ def gc_lambda(lam:float,            # the paper's λ (25 on ImageNet)
     if cells < 1 or ref_cells < 1: raise ValueError(f"`cells` and `ref_cells` must be ≥ 1, got {cells}, {ref_cells}")
     return lam * cells / ref_cells
 
-# %% ../../nbs/papers/04_gc.ipynb #23f4d306
-# `TensorSamples` and `fmnist_sets` (the cluttered and decoy canvases) live in `salnb.papers.common`; GC and IB-SGL share them.
-
-
-# %% ../../nbs/papers/04_gc.ipynb #63d7013e
 class FlatHeadCNN(nn.Module):
     "SmallCNN's features with an AlexNet-style head: adaptive average pool to `grid`×`grid`, flatten, linear."
     def __init__(self, in_ch:int=1, n_classes:int=10, width:int=16, grid:int=3):
@@ -121,7 +116,6 @@ def composite_cells(model:nn.Module, layer:str, shape:tuple)->int: # h'·w' of `
     finally: model.train(was)
     return h[layer].shape[-2] * h[layer].shape[-1]
 
-# %% ../../nbs/papers/04_gc.ipynb #97a0dd90
 def _layers(cfg:dict, variant:str)->tuple[str, str]:
     "(CAM / GC layer, excitation-backprop layer) of a variant."
     if VARIANTS[variant][0] == 'flat': return cfg.get('flat_layer', cfg['layer']), cfg.get('flat_ceb_layer', cfg['ceb_layer'])
@@ -144,7 +138,6 @@ def train_variant(variant:str, train_ds:Dataset, cfg:dict, seed:int, progress:bo
                    num_workers=cfg.get('num_workers', 0), progress=progress)
     return model.eval(), dict(train_seconds=round(time.time() - t0, 2), lam=lam, history=hist)
 
-# %% ../../nbs/papers/04_gc.ipynb #579c23f4
 def make_explainers(model:nn.Module, layer:str, ceb_layer:str, names=tuple(EXPLAINERS))->dict:
     "The explainers of GC's tables, by short name (`EXPLAINERS`)."
     make = {'gcam': lambda: GradCAM(model, layer), 'egcam': lambda: ElementwiseGradCAM(model, layer),
@@ -166,8 +159,6 @@ def map_scores(maps:Tensor,               # B×1×H×W maps of the ground-truth 
     if cue_mask is not None: out['cue'] = content_heatmap(maps, masks=cue_mask)
     return out
 
-
-# %% ../../nbs/papers/04_gc.ipynb #356204ac
 def evaluate_model(model:nn.Module,      # trained model (eval mode)
                    variant:str,          # its variant (picks the layers)
                    test:Dataset,         # test samples: image, label, mask (or boxes), optional cue_mask / cue_class
@@ -275,11 +266,6 @@ def run(config:str='small',   # 'small', 'full' or 'paper'
         Path(out).write_text(json.dumps(res, indent=1))
     return res
 
-# %% ../../nbs/papers/04_gc.ipynb #9b0e5e2f
-# `leaves` (one run's numbers, flat) and `summarize` (mean, sd, n over seeds) live in `salnb.papers.common`.
-
-
-# %% ../../nbs/papers/04_gc.ipynb #14d6e02f
 PAPER = {
     'table1': dict(source='Table 1: ResNet18, ImageNet validation, Grad-CAM (element-wise)', explainer='egcam',
                    metrics=('acc', 'pg', 'spg', 'ch', 'nqh'),
@@ -351,7 +337,6 @@ def directions(res:dict, table:str='table1', exp:str='cluttered'):
                                 ours=fmt(ours), agrees=sign_agreement(pd_, ours)))
     return pd.DataFrame(out)
 
-# %% ../../nbs/papers/04_gc.ipynb #36b638c6
 def _relative(res, exp, v, e): # [mean, std, n] over seeds of FGSM accuracy as % of the clean accuracy
     acc, adv = per_seed(res, exp, v, 'acc'), per_seed(res, exp, v, f'fgsm.{e}')
     a = np.array([100 * adv[s] / acc[s] for s in adv if acc.get(s)])
@@ -758,8 +743,4 @@ def deviations(frame:'pd.DataFrame')->'pd.DataFrame':
         ('FGSM ε in 1/255 of the [0, 1] input, true label', 'Table 6 does not state the scale', 'not measured'),
     ]
     return pd.DataFrame(rows, columns=['what', 'why', 'measured effect'])
-
-
-# %% ../../nbs/papers/04_gc.ipynb #670634c3
-# `verdicts_across` lives in `salnb.papers.common`: a verdict counts as kept only when the whole verdict is the same.
 
