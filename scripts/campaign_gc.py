@@ -17,6 +17,7 @@ import argparse, os, platform, subprocess, sys, time, warnings
 from pathlib import Path
 import torch
 import salnb
+from salnb.train.loop import load_checkpoint
 from salnb.papers.gc import run_main, MAIN_CONFIGS, recover_baseline_weights, result_path, baseline_weights_path, Job
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -44,6 +45,11 @@ def commit(job, paths, note=''):
 warnings.simplefilter('ignore')
 say(f"salnb {salnb.__version__}, torch {torch.__version__}, python {platform.python_version()}, threads {torch.get_num_threads()} "
     f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}), load {os.getloadavg()[0]:.2f}, config {a.config}, out {a.out}")
+ckpt_root = Path(a.ckpt_root) if a.ckpt_root else Path(a.out)/'.ckpt'
+for ck in sorted(ckpt_root.glob('*/seed*/last.pt')):          # say where interrupted runs resume (checkpoints die with the session)
+    job = Job(ck.parent.parent.name, int(ck.parent.name[4:]))
+    if not result_path(a.out, job).exists():
+        st = load_checkpoint(ck); say(f"{job.variant} seed {job.seed}: resumes from {ck} (epoch {st['epoch']} done, step {st['step']})")
 for seed in recover_baseline_weights(a.out, a.ckpt_root):    # one-off: results written before weights were saved
     say(f"baseline seed {seed}: weights recovered from its final checkpoint")
     commit(Job('baseline', seed), [result_path(a.out, Job('baseline', seed)), baseline_weights_path(seed, a.out)], ' weights (recovered from checkpoint)')
