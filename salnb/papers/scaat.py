@@ -33,7 +33,7 @@ __all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'CONFIGS', 'PAPER', 'MAIN_VARIANT
            'claims', 'plot_fig2', 'get_main_config', 'main_sets', 'QTrace', 'main_method', 'baseline_source',
            'check_shared_baseline', 'train_main', 'precompute_full', 'run_main_job', 'main_jobs', 'run_main',
            'main_frame', 'claims_status', 'main_checks', 'campaign_progress', 'main_summary', 'q_trace', 'plot_q',
-           'deviations']
+           'deviations', 'paper_beside']
 
 # %% ../../nbs/papers/01_scaat.ipynb #c2da8140
 class Stacked(Dataset):
@@ -806,3 +806,24 @@ def deviations(frame:'pd.DataFrame')->'pd.DataFrame':
         ('Training cost = seconds per fine-tune step on 1 CPU thread (shared 2-core machine)', 'the paper\'s × are ImageNet GPU epochs', 'see the summary table'),
     ]
     return pd.DataFrame(rows, columns=['what', 'why', 'measured effect'])
+
+# %% ../../nbs/papers/01_scaat.ipynb #3e821a25
+def paper_beside(frame:'pd.DataFrame', dataset:str='CIFAR-10')->'pd.DataFrame':
+    "Table 1 and 2 numbers of the paper (one dataset's ResNet-18 column) beside our means ± sd over seeds (regular, SGT, SCAAT adaptive q)."
+    import pandas as pd
+    if dataset not in PAPER['table1']: raise ValueError(f"`dataset` must be one of {list(PAPER['table1'])}, got {dataset!r}")
+    pv = frame.pivot_table(index=['variant', 'seed'], columns='metric', values='value', aggfunc='first') if len(frame) else None
+    def ours(v, key, scale=1.0):
+        if pv is None or v not in pv.index.get_level_values(0) or key not in pv: return '—'
+        return fmt(mean_sd(scale * pv.loc[v, key].dropna()), 3)
+    keys = {'entropy': 'entropy_hist', 'size_kb': 'size_kb', 'aopc_lerf_e3': 'aopc_lerf', 'aopc_rel': 'aopc_rel'}
+    rows = []
+    for e in EXPLAINERS:
+        for m, k in keys.items():
+            p = PAPER['table1'][dataset][m][e]; sc = 1e3 if m == 'aopc_lerf_e3' else 1.0
+            rows.append({'explainer': e, 'metric': _MNAMES[m], 'paper Rgl.': p[0], 'paper Ismail': p[1], 'paper SCAAT': p[2],
+                         **{f'ours {lab}': ours(v, f'{_E}{e}.{k}', sc) for v, lab in (('regular', 'Regular'), ('sgt', 'SGT'), ('scaat_adaptive', 'SCAAT'))}})
+    t2 = PAPER['table2'][dataset]
+    rows.append({'explainer': '—', 'metric': 'accuracy %', 'paper Rgl.': 100 * t2['regular'][0][0], 'paper Ismail': 100 * t2['sgt'][0][0],
+                 'paper SCAAT': 100 * t2['scaat_adaptive'][0][0], **{f'ours {lab}': ours(v, 'acc') for v, lab in (('regular', 'Regular'), ('sgt', 'SGT'), ('scaat_adaptive', 'SCAAT'))}})
+    return pd.DataFrame(rows).set_index(['explainer', 'metric'])
