@@ -6,7 +6,7 @@ checkpoint, so the same command continues the campaign in a later session; a see
 waits (rerun later). With --commit each result file is committed as it lands. --shard i/k runs every k-th seed
 (k single-thread processes). --measure times one step of each variant instead (no campaign).
 
-    OMP_NUM_THREADS=1 nohup .venv/bin/python scripts/campaign_scaat.py --commit > /tmp/scaat_campaign.log 2>&1 &
+    OMP_NUM_THREADS=1 nohup .venv/bin/python scripts/campaign_scaat.py --commit --wait 10 > /tmp/scaat_campaign.log 2>&1 &
 """
 import argparse, os, platform, statistics, subprocess, sys, time, warnings
 from pathlib import Path
@@ -21,6 +21,7 @@ p.add_argument('--out', default='nbs/papers/results/scaat_main', help='result fo
 p.add_argument('--ckpt-root', default=None, help='checkpoints (default OUT/.ckpt, git-ignored)')
 p.add_argument('--commit', action='store_true', help='git-commit each result file as it lands (only that path)')
 p.add_argument('--shard', default='0/1', help='i/k: run seeds whose position % k == i')
+p.add_argument('--wait', type=float, default=0, help='while seeds wait for their shared baseline, retry every this many minutes (0: exit)')
 p.add_argument('--measure', type=int, default=0, help='time this many rounds of one step per variant (and the evaluation), then exit')
 a = p.parse_args()
 
@@ -78,6 +79,9 @@ say(f"salnb {salnb.__version__}, torch {torch.__version__}, python {platform.pyt
 if a.measure: measure(a.measure); sys.exit(0)
 i, k = (int(x) for x in a.shard.split('/'))
 t0 = time.time()
-r = run_main(a.config, out_dir=a.out, ckpt_root=a.ckpt_root, on_result=commit, shard=(i, k), progress=True)
+while True:
+    r = run_main(a.config, out_dir=a.out, ckpt_root=a.ckpt_root, on_result=commit, shard=(i, k), progress=True)
+    if not (a.wait and r['waiting']): break
+    say(f"{len(r['waiting'])} runs wait for a shared baseline; retrying in {a.wait:g} min"); time.sleep(60 * a.wait)
 say(f"done: {len(r['ran'])} run now, {len(r['skipped'])} were finished, {len(r['waiting'])} waiting for a baseline; "
     f"{(time.time() - t0) / 3600:.2f} h")
