@@ -1,7 +1,7 @@
 """Run or resume the IB-SGL paper's main campaign (salnb.papers.ibsgl.run_main): one result file per (variant, seed).
 
-Every run starts from the GC campaign's 5-epoch ResNet-20 baseline checkpoint of its seed
-(nbs/papers/results/gc_main/.ckpt/baseline/seed<s>/last.pt, config checked against that campaign's result file), so
+Every run starts from the GC campaign's 5-epoch ResNet-20 baseline of its seed (the committed weights
+nbs/papers/results/gc_main/baseline/seed<s>.safetensors, sha256 and config checked against that campaign's result file), so
 start this after (or beside) scripts/campaign_gc.py: runs whose baseline is not finished are reported as waiting and
 picked up by the next call. Finished runs are skipped and an interrupted fine-tune resumes from its checkpoint.
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 import salnb
 from salnb.papers.common import resolve_config, write_json_atomic, provenance
-from salnb.papers.ibsgl import run_main, MAIN_CONFIGS, MAIN_VARIANTS, main_sets, main_model, main_method, main_optimizer, demonstrate
+from salnb.papers.ibsgl import run_main, MAIN_CONFIGS, MAIN_VARIANTS, main_sets, main_model, main_method, main_optimizer, demonstrate, load_baseline
 from salnb.train.loop import load_checkpoint
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -46,13 +46,15 @@ def _value(x):
     except ValueError: return x
 
 def start_model(cfg):
-    path = a.demo_start or Path(cfg['baseline_ckpt_root'])/'baseline'/'seed0'/'last.pt'
-    st = load_checkpoint(path); m = main_model(cfg, 0); m.load_state_dict(st['model'])
-    return m.eval(), dict(path=str(path), epoch=st['epoch'], step=st['step'])
+    if a.demo_start is None:                # the GC campaign's finished seed-0 baseline (committed weights)
+        return load_baseline(cfg, None, 0), dict(path=f"{cfg['gc_dir']}/baseline/seed0.safetensors", epoch=cfg['epochs'], step=None)
+    st = load_checkpoint(a.demo_start); m = main_model(cfg, 0); m.load_state_dict(st['model'])
+    return m.eval(), dict(path=str(a.demo_start), epoch=st['epoch'], step=st['step'])
 
 # demonstration runs: (name, main variant, config overrides)
-DEMO = [('baseline_ft', 'baseline_ft', {}), ('ibsgl', 'ibsgl', {}), ('ibsgl_absolute_step', 'ibsgl', dict(step='absolute', eta=1.0)),
-        ('ibsgl_bn_train', 'ibsgl', dict(bn_eval=False)), ('ibsgl_official', 'ibsgl_official', {}),
+DEMO = [('baseline_ft', 'baseline_ft', {}), ('ibsgl', 'ibsgl', {}), ('ibsgl_mu1', 'ibsgl', dict(mu=1.0)),
+        ('ibsgl_absolute_step', 'ibsgl', dict(step='absolute', eta=1.0)), ('ibsgl_bn_train', 'ibsgl', dict(bn_eval=False)),
+        ('ibsgl_official', 'ibsgl_official', {}), ('ibsgl_official_lam1', 'ibsgl_official', dict(lam=1.0)),
         ('ibsgl_official_opt', 'ibsgl_official_opt', {})]
 
 if a.cost:

@@ -18,6 +18,7 @@ from ..models import SmallCNN, ResNet20
 from ..data import TexturedFashionMNIST, precompute
 from ..train.loop import fit, load_checkpoint
 from ..core import normalize
+from .gc import baseline_state as gc_baseline_state, baseline_ready as gc_baseline_ready
 from ..train.methods import Regular, IBSGL
 from ..attr.iba import IBA
 from ..attr.cam import GradCAM, GradCAMPlusPlus, ScoreCAM, FullGrad, ElementwiseGradCAM
@@ -27,13 +28,13 @@ from ..metrics.localization import energy_pointing_game, miou, box_ratio, conten
 from ..metrics.faithfulness import average_drop_increase
 from .common import (fmnist_sets, cue_following, summarize, contrast, fmt, eval_loader, accuracy, sign_agreement,
                                   resolve_config, decoy_summary, Normalized, imagenet_box_sets,
-                                  jsonable, Job, result_path, run_campaign, results_frame, Claim, Check, Checks, assess_claims, claims_table, t_interval, mean_sd)
+                                  jsonable, Job, result_path, run_campaign, results_frame, paired, Claim, Check, Checks, assess_claims, claims_table, t_interval, mean_sd)
 
 # %% auto #0
 __all__ = ['VARIANTS', 'EXPLAINERS', 'EXPENSIVE', 'METRICS', 'CONFIGS', 'PAPER', 'MAIN_VARIANTS', 'MAIN_LABELS', 'MAIN_CONFIGS',
            'MAIN_CLAIMS', 'get_config', 'build_model', 'pretrain', 'make_method', 'finetune', 'make_explainers',
            'map_scores', 'evaluate_model', 'run', 'side_by_side', 'directions', 'per_explainer', 'decoy_table',
-           'FreshAdadelta', 'main_sets', 'main_model', 'baseline_path', 'check_gc_baseline', 'load_baseline',
+           'FreshAdadelta', 'main_sets', 'main_model', 'baseline_ready', 'check_gc_baseline', 'load_baseline',
            'main_method', 'main_optimizer', 'finetune_main', 'run_main_job', 'main_jobs', 'run_main', 'demonstrate',
            'main_frame', 'main_claims', 'main_summary', 'campaign_progress', 'main_checks', 'demo_table']
 
@@ -322,16 +323,17 @@ MAIN_LABELS = {'baseline': 'Baseline (5 epochs, no fine-tune)', 'baseline_ft': '
                'ibsgl_official_opt': 'IB-SGL, official loss + optimiser (Adadelta 1e-5, new each step)'}
 _MAIN = dict(data='textured_fmnist', source='files', canvas=40, scale=(0.7, 1.0), n_clutter=4, clutter_size=8,
              arch='resnet20', width=16, epochs=5,                       # must match the GC campaign's baselines (checked)
-             baseline_ckpt_root='nbs/papers/results/gc_main/.ckpt',     # their checkpoints: <root>/baseline/seed<s>/last.pt
+             gc_dir='nbs/papers/results/gc_main',      # the GC campaign: baseline/seed<s>.json + its committed .safetensors weights
              n_ft=4096, ft_steps=128, batch_size=32, ft_lr=1e-4, official_lr=1e-5, bn_eval=True,
              layer='layer3', iba_beta=10., iba_steps=10, iba_noise=10, iba_batch=32, n_estimate=1000,
-             beta=1.0, mu=1.0, eta=0.5, step='relative', r=0.5, lam=1.0, # not in the paper: μ, η, the relative step, r; lam: official
+             beta=1.0, mu=10.0, eta=0.5, step='relative', r=0.5,     # not in the paper: μ, η, the relative step, r (demonstration)
+             lam=10.0,                                 # ibsgl_official's weight of the map terms (the code: 1, kept in ibsgl_official_opt)
              n_test_acc=2000, n_test=500, n_expensive=100, miou_threshold=0.5,
              ep_iterations=150, ep_area=0.1, rise_masks=1000, rise_cells=7, ig_steps=32, eval_batch=100, n_examples=0,
              explainers=tuple(EXPLAINERS), seeds=(0, 1, 2, 3, 4), variants=tuple(MAIN_VARIANTS), ckpt_every=16, device='cpu')
 MAIN_CONFIGS = {
     'main': _MAIN,
-    'smoke': _MAIN | dict(source='embedded', width=8, epochs=1, baseline_ckpt_root=None, n_ft=64, ft_steps=2, batch_size=16,
+    'smoke': _MAIN | dict(source='embedded', width=8, epochs=1, gc_dir=None, n_ft=64, ft_steps=2, batch_size=16,
                           iba_steps=2, iba_noise=2, n_estimate=64, n_test_acc=24, n_test=12, n_expensive=4, ep_iterations=5,
                           rise_masks=16, ig_steps=4, eval_batch=12, seeds=(0,), ckpt_every=1),
 }
@@ -353,31 +355,30 @@ def main_model(cfg:dict, seed:int)->nn.Module:
         torch.manual_seed(seed)
         return ResNet20(in_ch=1, n_classes=10, width=cfg['width'])
 
-def baseline_path(cfg:dict, ckpt_root, seed:int)->Path: # the seed's 5-epoch baseline: the GC campaign's, or this campaign's (smoke)
-    "Where a seed's baseline checkpoint is: `baseline_ckpt_root` (the GC campaign's) or this campaign's `ckpt_root`."
-    return Path(cfg['baseline_ckpt_root'] or ckpt_root)/'baseline'/f'seed{seed}'/'last.pt'
+def baseline_ready(cfg:dict, seed:int)->bool: # True when the seed's fine-tunes can start
+    "Whether the GC campaign has finished the seed's baseline (result and weights; always True without `gc_dir`: smoke)."
+    return not cfg['gc_dir'] or gc_baseline_ready(seed, cfg['gc_dir'])
 
 def check_gc_baseline(cfg:dict, seed:int)->None:
     "Refuse a GC baseline made with other data or model settings (its result file's provenance config against ours)."
-    if not cfg['baseline_ckpt_root']: return
-    p = Path(cfg['baseline_ckpt_root']).parent/'baseline'/f'seed{seed}.json'
+    if not cfg['gc_dir']: return
+    p = result_path(cfg['gc_dir'], Job('baseline', seed))
     if not p.exists(): raise FileNotFoundError(f"the GC baseline result {p} is missing (the campaign has not finished that seed)")
     have = json.loads(p.read_text())['provenance']['config']
     bad = [k for k in _SAME_AS_GC if jsonable(have.get(k)) != jsonable(cfg[k])]
-    if bad: raise ValueError(f"{p}: the GC baseline differs from this config in {bad}; use another `baseline_ckpt_root`")
+    if bad: raise ValueError(f"{p}: the GC baseline differs from this config in {bad}; use another `gc_dir`")
 
 def load_baseline(cfg:dict, ckpt_root, seed:int, sets:dict|None=None, progress:bool=False)->nn.Module:
-    "The seed's finished baseline (trained here first when this config has no `baseline_ckpt_root`: the smoke test)."
-    p = baseline_path(cfg, ckpt_root, seed); model = main_model(cfg, seed).to(cfg['device'])
-    if not p.exists() and not cfg['baseline_ckpt_root']:
-        opt = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=0.05)
-        with torch.random.fork_rng(devices=[]):
-            fit(model, Regular(), sets['ft'], cfg['epochs'], opt, batch_size=cfg['batch_size'], ckpt_dir=p.parent, seed=seed, progress=progress)
-    if not p.exists(): raise FileNotFoundError(f"seed {seed} starts from the baseline checkpoint {p}, which is missing: run the GC baselines first")
-    check_gc_baseline(cfg, seed)
-    st = load_checkpoint(p)
-    if st['epoch'] != cfg['epochs']: raise ValueError(f"{p} is at epoch {st['epoch']}, not the finished {cfg['epochs']}")
-    model.load_state_dict(st['model'])
+    "The seed's finished baseline: the GC campaign's committed weights (sha256 checked), or trained here without `gc_dir` (smoke)."
+    model = main_model(cfg, seed).to(cfg['device'])
+    if cfg['gc_dir']:
+        check_gc_baseline(cfg, seed)
+        model.load_state_dict(gc_baseline_state(seed, cfg['gc_dir']))
+        return model.eval()
+    p = Path(ckpt_root)/'baseline'/f'seed{seed}'/'last.pt'
+    opt = torch.optim.AdamW(model.parameters(), lr=5e-3, weight_decay=0.05)
+    with torch.random.fork_rng(devices=[]):
+        fit(model, Regular(), sets['ft'], cfg['epochs'], opt, batch_size=cfg['batch_size'], ckpt_dir=p.parent, seed=seed, progress=progress)
     return model.eval()
 
 def main_method(variant:str, model:nn.Module, cfg:dict, sets:dict, seed:int):
@@ -390,7 +391,7 @@ def main_method(variant:str, model:nn.Module, cfg:dict, sets:dict, seed:int):
         iba = IBA(model, cfg['layer'], beta=cfg['iba_beta'], steps=cfg['iba_steps'], n_noise=cfg['iba_noise'],
                   batch_size=cfg['iba_batch'], seed=seed).estimate(data, cfg['n_estimate'])
     return IBSGL(iba, beta=cfg['beta'], mu=cfg['mu'], eta=cfg['eta'], r=cfg['r'], variant=reading,
-                 step=cfg['step'], bn_eval=cfg['bn_eval'], lam=cfg['lam'])
+                 step=cfg['step'], bn_eval=cfg['bn_eval'], lam=cfg['lam'] if variant == 'ibsgl_official' else 1.0)
 
 def main_optimizer(variant:str, model:nn.Module, cfg:dict)->torch.optim.Optimizer:
     "Adam at `ft_lr` (the paper names no optimiser), or the official code's Adadelta at `official_lr`, re-created every step."
@@ -448,8 +449,7 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
     out = dict(done=[], ran=[], skipped=[], waiting=[]); i, k = shard
     for n, job in enumerate(main_jobs(cfg)):
         if n % k != i: continue
-        if cfg['baseline_ckpt_root'] and not result_path(out_dir, job).exists() and not (
-                baseline_path(cfg, ckpt_root, job.seed).exists() and (Path(cfg['baseline_ckpt_root']).parent/'baseline'/f'seed{job.seed}.json').exists()):
+        if not result_path(out_dir, job).exists() and not baseline_ready(cfg, job.seed):
             out['waiting'].append(job)
             if progress: print(f"{job.variant} seed {job.seed}: waiting for the GC campaign's baseline of seed {job.seed}", flush=True)
             continue
@@ -526,8 +526,9 @@ def main_claims(frame:'pd.DataFrame', claims=MAIN_CLAIMS, min_n:int=5)->'pd.Data
     rows = []
     for c in claims:
         n = 0
-        if len(frame) and {c.a, c.b} <= set(frame.variant):
-            n = len(frame[frame.metric == c.metric].pivot_table(index='seed', columns='variant', values='value')[[c.a, c.b]].dropna())
+        if len(frame):
+            try: n = len(paired(frame, c.metric, c.a, c.b))
+            except ValueError: n = 0                    # a variant without that metric yet
         if n >= min_n: rows.append(claims_table(assess_claims([c], frame, min_n=min_n)).iloc[0].to_dict())
         else: rows.append(dict(claim=c.name, metric=c.metric, comparison=f'{c.a} − {c.b}', paper=f'{c.paper:+g}', ours='—', n=n,
                                unit='seeds', verdict=f'pending ({n} of {min_n} seeds)'))
@@ -573,5 +574,6 @@ def demo_table(demo:dict)->'pd.DataFrame':
         c0, c1 = r['curve'][0], r['curve'][-1]; a = lambda k, d=3: f"{c0[k]:.{d}f} → {c1[k]:.{d}f}"
         rows[name] = {'L_SS (paper)': a('lss_paper'), 'map CE (paper)': a('map_ce_paper'), 'L_SS (official)': a('lss_official'),
                       'map CE (official)': a('map_ce_official'), 'Grad-CAM EBPG': a('ebpg_gcam', 1), 'accuracy': a('acc', 0),
-                      '‖ΔM‖/‖M₀‖': f"{c1['map_change']:.3f}", '‖Δθ‖/‖θ₀‖': f"{c1['weight_change']:.1e}"}
+                      '‖ΔM‖/‖M₀‖': f"{c1['map_change']:.3f}", '‖Δθ‖/‖θ₀‖': f"{c1['weight_change']:.1e}",
+                      '‖∇_A‖/‖A‖ at start': f"{c0['feature_step']:.1e}"}
     return pd.DataFrame.from_dict(rows, orient='index')
