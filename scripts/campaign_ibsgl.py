@@ -64,16 +64,16 @@ if a.cost:
     out = {}
     for v in [v for v in MAIN_VARIANTS if v != 'baseline']:
         m = copy.deepcopy(m0); meth, opt = main_method(v, m, cfg, sets, 0), main_optimizer(v, m, cfg); ts = []
-        for k in range(6):
+        for k in range(9):
             t = time.time(); m.train(); opt.zero_grad(); meth(m, b | dict(iteration=k))['loss'].backward(); opt.step(); ts.append(time.time() - t)
         out[v] = sorted(ts[1:])[len(ts[1:]) // 2]; say(f"{v}: median {out[v]:.3f} s/step of {cfg['batch_size']} ({[round(t, 3) for t in ts]})")
     ratio = {v: round(t / out['baseline_ft'], 2) for v, t in out.items()}; say('× regular:', ratio)
     from salnb.papers.ibsgl import evaluate_model
     from torch.utils.data import Subset
-    ev = {}
-    for ne in (0, 10):                      # cheap explainers on 50 images, then + the expensive ones on 10
-        t = time.time(); evaluate_model(m0, Subset(sets['test'], range(50)), cfg | dict(n_expensive=ne, n_test=50)); ev[ne] = time.time() - t
-    cheap, dear = ev[0] / 50, (ev[10] - ev[0]) / 10
+    from salnb.papers.ibsgl import EXPENSIVE
+    cheap_names = tuple(e for e in cfg['explainers'] if e not in EXPENSIVE); dear_names = tuple(e for e in cfg['explainers'] if e in EXPENSIVE)
+    t = time.time(); evaluate_model(m0, Subset(sets['test'], range(50)), cfg | dict(explainers=cheap_names)); cheap = (time.time() - t) / 50
+    t = time.time(); evaluate_model(m0, Subset(sets['test'], range(10)), cfg | dict(explainers=dear_names, n_expensive=10)); dear = (time.time() - t) / 10
     full_cfg = MAIN_CONFIGS[a.config]
     eval_run = cheap * full_cfg['n_test'] + dear * full_cfg['n_expensive']
     say(f"evaluation: {cheap:.3f} s/image (cheap explainers), {dear:.2f} s/image (EP, RISE, Score-CAM): ≈ {eval_run / 60:.1f} min per run")
