@@ -42,6 +42,8 @@ def test_help_imports_nothing_heavy():
     ['explain', 'skimage:coins', '--method', 'grad_cam', '--model', 'smallcnn_cluttered_fmnist', '--out', '{bad}.png'],
     ['reproduce', 'gc', '--out', '{bad}.json'],
     ['reproduce', 'iba', '--full', '--out', '{bad}.json'],
+    ['reproduce', 'gc', '--main', '--out', '{bad}'],
+    ['reproduce', 'ibsgl', '--main', '--out', '{bad}'],
 ])
 def test_unwritable_out_fails_fast(argv, tmp_path):
     (tmp_path/'file').write_text('')
@@ -90,3 +92,23 @@ def test_ctrl_c_exits_quietly(tmp_path):
     assert p.returncode == 130, (p.returncode, err[-2000:])
     assert 'Traceback' not in err and err.strip().splitlines()[-1].startswith('salnb reproduce: interrupted'), err[-2000:]
     assert not (tmp_path/'gc.json').exists()
+
+
+def test_main_campaign_smoke_resumes(tmp_path):
+    "`salnb reproduce gc --main` runs `run_main`: here its smoke config (tiny, ~20 s), then the same call resumes: nothing reruns."
+    from salnb.cli import reproduce_main
+    r, folder = reproduce_main('gc', tmp_path/'gc_main', config='smoke', progress=False)
+    assert folder == tmp_path/'gc_main' and len(r['ran']) == len(r['done']) > 0 and not r['waiting'], r
+    files = sorted(p.relative_to(folder).as_posix() for p in folder.glob('*/seed*.json'))
+    assert 'baseline/seed0.json' in files and len(files) == len(r['done']), files
+    r2, _ = reproduce_main('gc', folder, config='smoke', progress=False)
+    assert not r2['ran'] and len(r2['skipped']) == len(r['done'])
+
+
+def test_main_help_and_exclusive():
+    r, _ = run('reproduce', '--help')
+    text = ' '.join(r.stdout.split())
+    assert r.returncode == 0 and '--main' in text and 'an alias of --full' in text and 'kept as an ablation' in text, text
+    r, _ = run('reproduce', 'gc', '--main', '--small')
+    assert r.returncode == 2
+    one_line_error(r)
