@@ -65,7 +65,7 @@ def test_readme_commands_are_found():
 
 
 def _long(argv):   # minutes or more: parsed and resolved, not run
-    return argv[0] == 'reproduce' and any(a in argv for a in ('--full', '--paper-size')) or '--train' in argv
+    return argv[0] == 'reproduce' and any(a in argv for a in ('--full', '--paper-size', '--main')) or '--train' in argv
 
 
 @pytest.mark.parametrize('cmd', salnb_commands())
