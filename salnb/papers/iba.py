@@ -279,8 +279,10 @@ def run_photos(config:str='photos',  # 'photos' (the committed run) or 'photos_s
         stage('setup', lambda: info)
         fits = []
         for f in range(cfg['folds']):
-            fits.append(fit_fold(model, S, f, cfg, cache))
-            stage(f'fit/fold{f}', lambda: fits[-1]['info'])
+            got = {}
+            def fn(): got['fit'] = fit_fold(model, S, f, cfg, cache); return got['fit']['info']
+            stage(f'fit/fold{f}', fn)                       # timed when it runs; loaded from the cache when it is on disk
+            fits.append(got.get('fit') or fit_fold(model, S, f, cfg, cache))
         everyone, sub = list(range(len(S['names']))), sorted(S['perm'][:cfg['n_sub']])
         maps = {}
         def get_maps(k, idx):
