@@ -1,4 +1,4 @@
-"""Schulz, Sixt, Tombari & Landgraf (ICLR 2020) on a real ImageNet network: per-sample and readout bottlenecks on EfficientNet-Lite0 over 45 real photographs against Grad-CAM, Grad-CAM++, gradient, SmoothGrad, IG, LRP, FullGrad, occlusion, RISE and extremal perturbation — degradation (MoRF/LeRF area), deletion/insertion, sensitivity-n and the randomisation check, with paired bootstrap CIs and verdicts. The earlier cluttered-canvas run is kept as a labelled ablation.
+"""Schulz, Sixt, Tombari & Landgraf (ICLR 2020) on a real ImageNet network: per-sample and readout bottlenecks on EfficientNet-Lite0 over 45 real photographs against Grad-CAM, Grad-CAM++, gradient, SmoothGrad, IG, LRP, FullGrad, occlusion, RISE and extremal perturbation — degradation (MoRF/LeRF area), deletion/insertion, sensitivity-n and the randomisation check, with paired bootstrap CIs and verdicts over all 45 photos (the costlier methods, run on 8 photos, are indicative only). The earlier cluttered-canvas run is kept as a labelled ablation.
 
 Docs: https://salnb.github.io/salnb/papers/iba.html.md"""
 
@@ -24,17 +24,17 @@ from ..metrics.faithfulness import degradation, sensitivity_n, deletion, inserti
 from ..metrics.localization import box_ratio
 from ..metrics.sanity import cascading_randomization
 from .gc import resolve_config
-from .common import write_json_atomic, jsonable, bootstrap_interval, Claim, assess
+from .common import write_json_atomic, jsonable, bootstrap_interval, t_interval, Claim, assess
 from PIL import Image
 
 # %% auto #0
-__all__ = ['PHOTO_METHODS', 'PHOTO_CONFIGS', 'METHODS', 'CONFIGS', 'PAPER', 'scaled', 'RandomMap', 'photo_setup',
+__all__ = ['PHOTO_METHODS', 'PHOTO_CONFIGS', 'METHODS', 'CONFIGS', 'PAPER', 'MIN_PHOTOS', 'scaled', 'RandomMap', 'photo_setup',
            'augmented_crops', 'fit_fold', 'photo_explainers', 'run_photos', 'load_photo_results', 'setup',
            'train_loader', 'make_iba', 'fit_readout', 'make_explainers', 'bottleneck_effect', 'compute_maps',
            'table1_scores', 'table4_scores', 'sensitivity_scores', 'randomization_scores', 'run', 'table1',
-           'table1_directions', 'rank_agreement', 'photo_table1', 'photo_claims', 'photo_randomization',
-           'photo_randomization_claims', 'table4', 'table4_claims', 'randomization_table', 'randomization_claims',
-           'sensitivity_table', 'sensitivity_claims']
+           'table1_directions', 'rank_agreement', 'photo_table1', 'photo_claims', 'photo_tally', 'photo_randomization',
+           'photo_randomization_claims', 'photo_cost', 'table4', 'table4_claims', 'randomization_table',
+           'randomization_claims', 'sensitivity_table', 'sensitivity_claims']
 
 # %% ../../nbs/papers/03_iba.ipynb #985bf27b
 def scaled(px:int,        # a size in pixels at the paper's resolution
@@ -250,11 +250,11 @@ def run_photos(config:str='photos',  # 'photos' (the committed run) or 'photos_s
     cache = Path(cache) if cache is not None else (Path.home()/'.cache'/'salnb'/'iba_photos'/config if out is not None else None)
     R, t00 = {}, time.time()
     tim = json.loads((out/'timings.json').read_text()) if out is not None and (out/'timings.json').exists() else {}
-    def stage(name, fn):
+    def stage(name, fn, since=None):     # since: (wall, cpu) clocks when the stage's work began (default: now)
         p = None if out is None else out/f'{name}.json'
         if p is not None and p.exists(): r = json.loads(p.read_text())
         else:
-            t, c = time.time(), time.process_time()
+            t, c = since or (time.time(), time.process_time())
             r = jsonable(fn())
             tim[name] = dict(wall=round(time.time() - t, 2), cpu=round(time.process_time() - c, 2))
             if p is not None: write_json_atomic(r, p); write_json_atomic(tim, out/'timings.json')
@@ -264,6 +264,7 @@ def run_photos(config:str='photos',  # 'photos' (the committed run) or 'photos_s
         d[name.split('/')[-1]] = r
         return r
     with torch.random.fork_rng(devices=[]):
+        t_setup = (time.time(), time.process_time())
         S = photo_setup(cfg); model = S['model']
         with torch.no_grad():
             B0 = float(model(S['x'].mean((2, 3), keepdim=True).expand_as(S['x'])).softmax(1).gather(1, S['y'][:, None]).mean())
@@ -276,7 +277,7 @@ def run_photos(config:str='photos',  # 'photos' (the committed run) or 'photos_s
             old = json.loads((out/'setup.json').read_text())
             if old['config'] != info['config'] or old['names'] != info['names']:
                 raise ValueError(f"{out} holds a run with another config or photo set; use another `out`")
-        stage('setup', lambda: info)
+        stage('setup', lambda: info, t_setup)          # timed from the start of photo_setup
         fits = []
         for f in range(cfg['folds']):
             got = {}
@@ -739,12 +740,20 @@ def _paper_d(a, b, metric):
         if pa[jj] is not None and pb[jj] is not None: return pa[jj] - pb[jj], f'{name} {pa[jj]:.3f} vs {pb[jj]:.3f}'
     return None, ''
 
-def _assess(name, metric, a, b, d, paper, source, kind='direction', margin=None):
+MIN_PHOTOS = 40   # fewer paired photos: the verdict is labelled with n, a t interval is shown beside it, and it is not counted
+
+def _assess(name, metric, a, b, d, paper, source, kind='direction', margin=None, min_n=MIN_PHOTOS):
     c = Claim(name, metric, a, b, paper=paper if paper is not None else 1.0, kind=kind, margin=margin, source=source)
-    return assess(c, np.asarray(d, float), unit='images', min_n=8, allow_small=True, n_boot=4000, seed=0)
+    return assess(c, np.asarray(d, float), unit='images', min_n=min_n, allow_small=True, n_boot=4000, seed=0)
+
+def _t_ci(r, d, digits=3)->str:
+    "The Student t interval of the differences `d`, for an underpowered result `r` ('' otherwise)."
+    if not r.underpowered or len(d) < 2: return ''
+    _, lo, hi = t_interval(np.asarray(d, float))
+    return f'[{lo:+.{digits}f}, {hi:+.{digits}f}]'
 
 def photo_claims(R:dict, ref:str='iba_10')->'pd.DataFrame':
-    "'IBA beats X' per method and metric: paired differences over photos (positive = IBA better), 95 % bootstrap CI, verdict."
+    "'IBA beats X' per method and metric: paired differences over photos (positive = IBA better), 95 % bootstrap CI, verdict (t CI too under `MIN_PHOTOS`)."
     import pandas as pd
     rows = []
     better_low = {'deletion'}
@@ -762,9 +771,18 @@ def photo_claims(R:dict, ref:str='iba_10')->'pd.DataFrame':
                 r = _assess(f'{_PM[ref]} beats {_PM[k]}', metric, ref, k, d, pdlt, src or ('Fig. 6 (IBA best above 2 %)' if metric == 'sens' else 'general claim'))
             rows.append(dict(comparison=f'{_PM[ref]} vs {_PM[k]}', metric=metric,
                              paper=(f'{src} (Δ {pdlt:+.3f})' if pdlt is not None else ('IBA best' if metric == 'sens' else '—')),
-                             ours=f'{r.mean:+.3f} [{r.lo:+.3f}, {r.hi:+.3f}]', photos=r.n,
+                             ours=f'{r.mean:+.3f} [{r.lo:+.3f}, {r.hi:+.3f}]', t_ci=_t_ci(r, d), photos=r.n,
                              verdict=r.label if (pdlt is not None or metric == 'sens' or k == 'iba_readout') else r.label + ' (not in the paper)'))
-    return pd.DataFrame(rows, columns=['comparison', 'metric', 'paper', 'ours', 'photos', 'verdict'])
+    return pd.DataFrame(rows, columns=['comparison', 'metric', 'paper', 'ours', 't_ci', 'photos', 'verdict'])
+
+def photo_tally(claims:'pd.DataFrame', min_n:int=MIN_PHOTOS)->'pd.DataFrame': # verdict counts per metric, plus 'all'
+    "Verdicts of `photo_claims` counted over the comparisons on ≥ `min_n` photos; the underpowered ones only counted apart."
+    import pandas as pd
+    v = np.where(claims.photos >= min_n, claims.verdict.str.split(' ').str[0], f'underpowered (n < {min_n}, not counted)')
+    t = claims.assign(v=v).groupby(['metric', 'v']).size().unstack(fill_value=0)
+    t = t.reindex(columns=[c for c in ('reproduced', 'contradicted', 'inconclusive', f'underpowered (n < {min_n}, not counted)')], fill_value=0)
+    t.loc['all'] = t.sum(); t.columns.name = None
+    return t
 
 def photo_randomization(R:dict)->'pd.DataFrame':
     "Mean SSIM [95 % CI] to the original map after each cascading step (top layer first), per method."
@@ -781,7 +799,7 @@ def photo_randomization_claims(R:dict, ref:str='iba_10')->'pd.DataFrame':
     rows, rd = [], R.get('rand', {})
     def one(k, name, d, paper, kind='direction', margin=None, src='§4.3 / Fig. 6'):
         r = _assess(name, 'ssim', k, 'paper', d, paper, src, kind, margin)
-        rows.append(dict(claim=name, ours=f'{r.mean:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}]', photos=r.n, verdict=r.label))
+        rows.append(dict(claim=name, ours=f'{r.mean:+.2f} [{r.lo:+.2f}, {r.hi:+.2f}]', t_ci=_t_ci(r, d, 2), photos=r.n, verdict=r.label))
     for k in ('iba_10', 'iba_readout'):
         if k in rd: one(k, f'{_PM[k]}: SSIM drop after fc − 0.4 within ±0.15', [1 - s[0] - 0.4 for s in rd[k]['ssim']], 0.0 or None, 'equivalence', 0.15)
     for k in ('smoothgrad', 'ig'):
@@ -791,7 +809,28 @@ def photo_randomization_claims(R:dict, ref:str='iba_10')->'pd.DataFrame':
             a, b = _per_photo(R, 'ssim_last', k), _per_photo(R, 'ssim_last', ref)
             both = sorted(set(a) & set(b))
             one(k, f'{_PM[k]} stays more similar than {_PM[ref]} (final SSIM difference > 0)', [a[i] - b[i] for i in both], 1.0)
-    return pd.DataFrame(rows, columns=['claim', 'ours', 'photos', 'verdict'])
+    return pd.DataFrame(rows, columns=['claim', 'ours', 't_ci', 'photos', 'verdict'])
+
+def photo_cost(R:dict)->'pd.DataFrame': # minutes (wall, CPU) and stage counts per part of the run, and their total
+    "The recorded cost of a `run_photos` run from its timings, each second counted once: `deg/<k>` already includes `maps/<k>`."
+    import pandas as pd
+    tim, sub = R['timings'], set(R['setup']['config']['subset_methods'])
+    for k, v in tim.items():      # the maps of a method are computed inside its degradation stage, so they are left out
+        d = tim.get('deg/' + k[5:]) if k.startswith('maps/') else None
+        if d is not None and (d['wall'] < v['wall'] or d['cpu'] < v['cpu']): raise ValueError(f"`R['timings']`: {k} does not fit inside deg/{k[5:]}")
+    def part(k):
+        m = k.split('/')[-1]
+        if k == 'setup' or k.startswith('fit/'): return 'setup and fold fits'
+        if k == 'sens/subset' or m in sub: return 'subset methods (8 photos)'
+        return 'IBA, few estimation images' if m == 'iba_10_small_est' else 'all-photo methods'
+    rows = {}
+    for k, v in tim.items():
+        if k.startswith('maps/') and 'deg/' + k[5:] in tim: continue
+        r = rows.setdefault(part(k), dict(stages=0, wall_min=0., cpu_min=0., zero_entries=0))
+        r['stages'] += 1; r['wall_min'] += v['wall'] / 60; r['cpu_min'] += v['cpu'] / 60; r['zero_entries'] += v['wall'] == 0 and v['cpu'] == 0
+    t = pd.DataFrame.from_dict(rows, orient='index')
+    t.loc['recorded total'] = t.sum()
+    return t.astype(dict(stages=int, zero_entries=int)).round(dict(wall_min=2, cpu_min=2))
 
 
 # %% ../../nbs/papers/03_iba.ipynb #f5e8bf61
