@@ -82,8 +82,11 @@ def test_bad_arguments_one_line():
 
 @pytest.mark.skipif(sys.platform == 'win32', reason='SIGINT')
 def test_ctrl_c_exits_quietly(tmp_path):
+    # a shell without job control starts background commands with SIGINT ignored, and Python keeps an inherited
+    # SIG_IGN (no KeyboardInterrupt): give the child the default disposition a terminal user has
     p = subprocess.Popen([SALNB, 'reproduce', 'gc', '--out', str(tmp_path/'gc.json')], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=ENV)
+                         stderr=subprocess.PIPE, text=True, env=ENV,
+                         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     first = p.stderr.readline()                 # the --small note: the command is past its checks and working
     assert 'smoke test' in first, first
     time.sleep(1)
