@@ -19,6 +19,7 @@ import torch
 import salnb
 from salnb.train.loop import load_checkpoint
 from salnb.papers.gc import run_main, MAIN_CONFIGS, recover_baseline_weights, result_path, baseline_weights_path, Job
+from salnb.papers.common import commit_paths
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument('--config', default='main', choices=list(MAIN_CONFIGS))
@@ -31,16 +32,8 @@ def say(*xs): print(time.strftime('%H:%M:%S'), *xs, flush=True)
 
 def commit(job, paths, note=''):
     if not a.commit: return
-    paths = [str(p) for p in paths]
     msg = f"GC main campaign: {job.variant} seed {job.seed}{note} ({MAIN_CONFIGS[a.config]['epochs']}-epoch ResNet-20 baseline config)"
-    for k in range(20):                     # other helpers commit in the same tree: retry on index.lock
-        r = subprocess.run(['git', 'add', *paths], capture_output=True, text=True)
-        if r.returncode == 0:
-            r = subprocess.run(['git', 'commit', '-m', msg, '--', *paths], capture_output=True, text=True)
-            if r.returncode == 0: say(f"committed {' '.join(paths)}"); return
-        if 'index.lock' not in r.stderr: say(f"commit of {paths} failed: {r.stderr.strip()[:300]}"); return
-        time.sleep(3 + k)
-    say(f"commit of {paths} gave up (index.lock)")
+    commit_paths(paths, msg, say)
 
 warnings.simplefilter('ignore')
 say(f"salnb {salnb.__version__}, torch {torch.__version__}, python {platform.python_version()}, threads {torch.get_num_threads()} "

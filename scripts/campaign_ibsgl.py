@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 import salnb
 from salnb.papers.common import resolve_config, write_json_atomic, provenance
+from salnb.papers.common import commit_paths
 from salnb.papers.ibsgl import run_main, MAIN_CONFIGS, MAIN_VARIANTS, main_sets, main_model, main_method, main_optimizer, demonstrate, load_baseline
 from salnb.train.loop import load_checkpoint
 
@@ -103,15 +104,7 @@ if a.demo:
 
 def commit(job, path):
     if not a.commit: return
-    msg = f"IB-SGL main campaign: {job.variant} seed {job.seed} (fine-tune of the GC campaign's 5-epoch ResNet-20 baseline)"
-    for k in range(20):                     # other helpers commit in the same tree: retry on index.lock
-        r = subprocess.run(['git', 'add', str(path)], capture_output=True, text=True)
-        if r.returncode == 0:
-            r = subprocess.run(['git', 'commit', '-m', msg, '--', str(path)], capture_output=True, text=True)
-            if r.returncode == 0: say(f"committed {path}"); return
-        if 'index.lock' not in r.stderr: say(f"commit of {path} failed: {r.stderr.strip()[:300]}"); return
-        time.sleep(3 + k)
-    say(f"commit of {path} gave up (index.lock)")
+    commit_paths([path], f"IB-SGL main campaign: {job.variant} seed {job.seed} (fine-tune of the GC campaign's 5-epoch ResNet-20 baseline)", say)
 
 t0 = time.time()
 r = run_main(a.config, out_dir=a.out, ckpt_root=a.ckpt_root, on_result=commit, shard=tuple(a.shard), progress=True)

@@ -14,6 +14,7 @@ import torch
 import salnb
 from salnb.papers.scaat import run_main, MAIN_CONFIGS, get_main_config, main_method, _resnet, main_sets, explainers, map_metrics, summarize
 from salnb.metrics.runner import evaluate
+from salnb.papers.common import commit_paths
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 p.add_argument('--config', default='main', choices=list(MAIN_CONFIGS))
@@ -29,15 +30,7 @@ def say(*xs): print(time.strftime('%H:%M:%S'), *xs, flush=True)
 
 def commit(job, path):
     if not a.commit: return
-    msg = f"SCAAT main campaign: {job.variant} seed {job.seed} (fine-tune of the shared 5-epoch ResNet-20 baseline)"
-    for k in range(20):                     # other helpers commit in the same tree: retry on index.lock
-        r = subprocess.run(['git', 'add', str(path)], capture_output=True, text=True)
-        if r.returncode == 0:
-            r = subprocess.run(['git', 'commit', '-m', msg, '--', str(path)], capture_output=True, text=True)
-            if r.returncode == 0: say(f"committed {path}"); return
-        if 'index.lock' not in r.stderr: say(f"commit of {path} failed: {r.stderr.strip()[:300]}"); return
-        time.sleep(3 + k)
-    say(f"commit of {path} gave up (index.lock)")
+    commit_paths([path], f"SCAAT main campaign: {job.variant} seed {job.seed} (fine-tune of the shared 5-epoch ResNet-20 baseline)", say)
 
 def measure(rounds):
     "Median seconds of one training step (forward, backward, AdamW) per variant, interleaved; and one run's evaluation."

@@ -22,7 +22,7 @@ from ..data import ClutteredFashionMNIST, Decoy, load_fashion_mnist, ImageFolder
 __all__ = ['VERDICTS', 'resolve_config', 'jsonable', 'mean_sd', 'fmt', 'eval_loader', 'accuracy', 'TensorSamples', 'fmnist_sets',
            'cue_following', 'Normalized', 'imagenet_box_sets', 'leaves', 'summarize', 'per_seed', 'contrast',
            'sign_agreement', 'decoy_summary', 'Job', 'job_grid', 'result_path', 'write_json_atomic', 'git_commit',
-           'provenance', 'load_result', 'run_campaign', 'load_campaign', 'results_frame', 't_interval',
+           'provenance', 'load_result', 'run_campaign', 'load_campaign', 'results_frame', 'commit_paths', 't_interval',
            'bootstrap_interval', 'Claim', 'verdict', 'ClaimResult', 'assess', 'paired', 'Check', 'Checks',
            'assess_claims', 'claims_table', 'tally', 'verdicts_across']
 
@@ -316,6 +316,28 @@ def results_frame(out_dir_or_records)->'pd.DataFrame': # columns: variant, seed,
     rows = [dict(variant=r['job']['variant'], seed=r['job']['seed'], metric=m, value=v, device=r['provenance'].get('device'))
             for r in recs for m, v in _flat(r['result'])]
     return pd.DataFrame(rows, columns=['variant', 'seed', 'metric', 'value', 'device'])
+
+# %% ../../nbs/papers/10_common.ipynb #e260a26c
+def commit_paths(paths,                # files to commit (and only these), e.g. a result JSON and its weights file
+                 message:str,          # the commit message
+                 say:Callable=print,   # where to report success or failure (one line)
+                 tries:int=20,         # attempts while another process holds git's index.lock
+                 repo=None             # the repository (default: the current folder)
+                )->bool:               # True when committed
+    "git-commit exactly `paths` with `message`, retrying while another git process holds the index lock."
+    paths = [str(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
+    if not paths: raise ValueError("`paths` must name at least one file")
+    if not isinstance(message, str) or not message.strip(): raise ValueError("`message` must be a non-empty string")
+    git = ['git'] + (['-C', str(repo)] if repo is not None else [])
+    for k in range(tries):
+        r = subprocess.run(git + ['add', '--', *paths], capture_output=True, text=True)
+        if r.returncode == 0:
+            r = subprocess.run(git + ['commit', '-m', message, '--', *paths], capture_output=True, text=True)
+            if r.returncode == 0: say(f"committed {' '.join(paths)}"); return True
+        if 'index.lock' not in r.stderr:
+            say(f"commit of {' '.join(paths)} failed: {(r.stderr or r.stdout).strip()[:300]}"); return False
+        time.sleep(min(3 + k, 15))
+    say(f"commit of {' '.join(paths)} gave up after {tries} tries (index.lock)"); return False
 
 # %% ../../nbs/papers/10_common.ipynb #0ab15a40
 def _diffs(d, name='d')->np.ndarray:
