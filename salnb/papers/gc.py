@@ -29,7 +29,6 @@ from ..metrics.sanity import fgsm_accuracy
 from .common import (resolve_config, fmt, eval_loader, accuracy, TensorSamples, fmnist_sets, cue_following, Normalized,
                                   imagenet_box_sets, leaves, summarize, per_seed, contrast, sign_agreement, decoy_summary, verdicts_across,
                                   Job, job_grid, result_path, run_campaign, load_result, write_json_atomic, load_campaign, results_frame, Claim, Check, Checks, assess, paired, tally, mean_sd)
-_fmt = fmt   # kept importable for salnb.papers.iba / mipin until they import `fmt` from salnb.papers.common (issue 19)
 
 
 # %% auto #0
