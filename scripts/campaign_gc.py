@@ -12,6 +12,7 @@ weights from its final checkpoint in .ckpt when that is still present (recorded 
 committed); without the checkpoint it stays without weights, and its fine-tunes wait until it is rerun.
 
     OMP_NUM_THREADS=1 nohup .venv/bin/python scripts/campaign_gc.py --commit > /tmp/gc_campaign.log 2>&1 &
+    # two single-thread processes side by side: add --shard 0 2 to one and --shard 1 2 to the other
 """
 import argparse, os, platform, subprocess, sys, time, warnings
 from pathlib import Path
@@ -26,6 +27,7 @@ p.add_argument('--config', default='main', choices=list(MAIN_CONFIGS))
 p.add_argument('--out', default='nbs/papers/results/gc_main', help='result folder (one JSON per variant/seed)')
 p.add_argument('--ckpt-root', default=None, help='checkpoints (default OUT/.ckpt, git-ignored)')
 p.add_argument('--commit', action='store_true', help='git-commit each result file as it lands (only that path)')
+p.add_argument('--shard', nargs=2, type=int, default=(0, 1), metavar=('I', 'K'), help='run jobs I, I+K, ... of the campaign order')
 a = p.parse_args()
 
 def say(*xs): print(time.strftime('%H:%M:%S'), *xs, flush=True)
@@ -37,7 +39,7 @@ def commit(job, paths, note=''):
 
 warnings.simplefilter('ignore')
 say(f"salnb {salnb.__version__}, torch {torch.__version__}, python {platform.python_version()}, threads {torch.get_num_threads()} "
-    f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}), load {os.getloadavg()[0]:.2f}, config {a.config}, out {a.out}")
+    f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}), load {os.getloadavg()[0]:.2f}, config {a.config}, out {a.out}, shard {a.shard[0]}/{a.shard[1]}")
 ckpt_root = Path(a.ckpt_root) if a.ckpt_root else Path(a.out)/'.ckpt'
 for ck in sorted(ckpt_root.glob('*/seed*/last.pt')):          # say where interrupted runs resume (checkpoints die with the session)
     job = Job(ck.parent.parent.name, int(ck.parent.name[4:]))
@@ -47,6 +49,6 @@ for seed in recover_baseline_weights(a.out, a.ckpt_root):    # one-off: results 
     say(f"baseline seed {seed}: weights recovered from its final checkpoint")
     commit(Job('baseline', seed), [result_path(a.out, Job('baseline', seed)), baseline_weights_path(seed, a.out)], ' weights (recovered from checkpoint)')
 t0 = time.time()
-r = run_main(a.config, out_dir=a.out, ckpt_root=a.ckpt_root, on_result=commit, progress=True)
+r = run_main(a.config, out_dir=a.out, ckpt_root=a.ckpt_root, on_result=commit, shard=tuple(a.shard), progress=True)
 say(f"done: {len(r['ran'])} run now, {len(r['skipped'])} were finished, {len(r['waiting'])} waiting for a baseline; "
     f"{(time.time() - t0) / 3600:.2f} h")

@@ -550,6 +550,7 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
              out_dir=None,            # results/<campaign>: one JSON per (variant, seed); None: `results/gc_<config>`
              ckpt_root=None,          # checkpoints (default `out_dir/.ckpt`; never committed)
              on_result=None,          # on_result(job, paths) after each run finishes (its result file, and a baseline's weights): e.g. commit them
+             shard:tuple=(0, 1),      # (i, k): this process runs jobs i, i+k, … of the campaign's order (k single-thread processes side by side)
              progress:bool=True,
              **overrides)->dict:      # {'done': [(job, record)], 'ran', 'skipped', 'waiting': fine-tunes whose baseline is missing}
     "Run (or resume) the GC main campaign: each run's result file is written when it finishes; finished runs are skipped."
@@ -561,8 +562,11 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
     ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'
     sets = main_sets(cfg)
     fn = lambda job, ckpt_dir: run_main_job(job, ckpt_dir, cfg, sets, out_dir, progress=False)
+    i, k = shard
+    if not (isinstance(k, int) and k >= 1 and isinstance(i, int) and 0 <= i < k): raise ValueError(f"`shard` must be (i, k) with 0 ≤ i < k, got {shard}")
     out = dict(done=[], ran=[], skipped=[], waiting=[])
-    for job in (j for phase in main_jobs(cfg) for j in phase):
+    for n, job in enumerate(j for phase in main_jobs(cfg) for j in phase):
+        if n % k != i: continue
         if not (result_path(out_dir, job).exists() or MAIN_VARIANTS[job.variant][2] == 'scratch' or baseline_ready(job.seed, out_dir)):
             out['waiting'].append(job)
             if progress: print(f"{job.variant} seed {job.seed}: waiting for its baseline (result and weights file)", flush=True)
