@@ -572,7 +572,7 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
             if progress: print(f"{job.variant} seed {job.seed}: waiting for its baseline (result and weights file)", flush=True)
             continue
         r = run_campaign([job], fn, out_dir, cfg, ckpt_root=ckpt_root, progress=progress)
-        for k in ('done', 'ran', 'skipped'): out[k] += r[k]
+        for key in ('done', 'ran', 'skipped'): out[key] += r[key]
         if r['ran'] and on_result is not None:
             on_result(job, [result_path(out_dir, job)] + ([baseline_weights_path(job.seed, out_dir)] if job.variant == 'baseline' else []))
     return out
