@@ -58,8 +58,8 @@ def mean_sd(values)->list|None: # [mean, sample std (ddof 1; 0 for one value), n
     return [float(a.mean()), float(a.std(ddof=1)) if len(a) > 1 else 0.0, len(a)]
 
 def fmt(ms, digits:int=1)->str: # ms: [mean, spread, n] or None
-    "'mean ± spread' (just 'mean' for n < 2; '—' for None)."
-    if ms is None: return '—'
+    "'mean ± spread' (just 'mean' for n < 2; '—' for None or n = 0)."
+    if ms is None or ms[2] == 0: return '—'
     m, s, n = ms
     return f'{m:.{digits}f}' if n < 2 else f'{m:.{digits}f} ± {s:.{digits}f}'
 

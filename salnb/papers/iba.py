@@ -23,8 +23,7 @@ from ..attr.iba import IBA, ReadoutIBA, Estimator
 from ..metrics.faithfulness import degradation, sensitivity_n, deletion, insertion
 from ..metrics.localization import box_ratio
 from ..metrics.sanity import cascading_randomization
-from .gc import resolve_config
-from .common import write_json_atomic, jsonable, bootstrap_interval, t_interval, Claim, assess
+from .common import resolve_config, fmt, write_json_atomic, jsonable, bootstrap_interval, t_interval, Claim, assess
 from PIL import Image
 
 # %% auto #0
@@ -628,10 +627,7 @@ PAPER = {
 _LABELS = METHODS | {'pattern_attribution': 'PatternAttribution'}
 _METRICS = {'deg_8': ((0, 2), 'degradation 8×8'), 'deg_14': ((1, 3), 'degradation 14×14'), 'bbox': ((4, 5), 'bbox ratio')}
 
-def _fmt(ms, digits=3):
-    if ms is None or ms[2] == 0: return '—'
-    m, s, n = ms
-    return f'{m:.{digits}f}' if n < 2 else f'{m:.{digits}f} ± {s:.{digits}f}'
+def _fmt(ms, digits=3): return fmt(ms, digits)   # common.fmt with this notebook's 3 digits
 
 def _paired(res:dict, a:str, b:str, metric:str)->list|None: # [mean, sem, n] of a − b over the images both score
     t = res['table1']
