@@ -39,7 +39,7 @@ __all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'FGSM_EPS', 'CONFIGS', 'PAPER', '
            'baseline_weights_path', 'save_baseline_weights', 'baseline_state', 'load_baseline', 'baseline_ready',
            'recover_baseline_weights', 'train_main', 'both_conventions', 'run_main_job', 'main_jobs', 'run_main',
            'main_frame', 'claims_status', 'claim_paragraphs', 'zero_map_table', 'main_summary', 'learning_curves',
-           'campaign_progress', 'main_checks', 'deviations']
+           'train_seconds', 'campaign_progress', 'main_checks', 'deviations']
 
 # %% ../../nbs/papers/04_gc.ipynb #22d520eb
 VARIANTS = {'baseline': ('avg', False), 'gc': ('avg', True), 'gmp': ('max', False), 'gmp_gc': ('max', True),
@@ -672,8 +672,15 @@ def learning_curves(out_dir, variant:str='baseline')->'pd.DataFrame': # seed, ep
             for r in load_campaign(out_dir) if r['job']['variant'] == variant for h in r['result']['history']]
     return pd.DataFrame(rows, columns=['seed', 'epoch', 'test_acc', 'test_loss', 'train_loss', 'minutes'])
 
+def train_seconds(res:dict)->float:
+    "A run's training time across sessions: an epoch resumed at batch b timed only its last nb − b batches, so it is scaled by nb / (nb − b)."
+    hist, steps = res.get('history') or [], res.get('steps')
+    if not hist or not steps or not any('resumed_at_batch' in h for h in hist): return res.get('train_seconds', 0.0)
+    nb = steps / len(hist)
+    return float(sum(h['seconds'] * nb / max(nb - h.get('resumed_at_batch', 0), 1) for h in hist))
+
 def campaign_progress(out_dir, cfg:dict)->'pd.DataFrame':
-    "Runs planned and finished per variant, and their wall time (training, evaluation) in hours."
+    "Runs planned and finished per variant, and their time in hours: training (resumed epochs scaled up, `train_seconds`), evaluation, and the wall time of the finishing process."
     import pandas as pd
     recs = load_campaign(out_dir); rows = {}
     for phase in main_jobs(cfg):
@@ -684,8 +691,8 @@ def campaign_progress(out_dir, cfg:dict)->'pd.DataFrame':
         v = rec['job']['variant']
         if v not in rows: continue
         r = rows[v]; res = rec['result']; r['finished'] += 1
-        r['train_h'] += res.get('train_seconds', 0) / 3600; r['eval_h'] += res.get('eval_seconds', 0) / 3600
-        r['wall_h'] += (rec['provenance'].get('seconds') or 0) / 3600; r['devices'].add(str(rec['provenance'].get('device')))
+        r['train_h'] += train_seconds(res) / 3600; r['eval_h'] += res.get('eval_seconds', 0) / 3600
+        r['wall_h'] += (rec['provenance'].get('wall_seconds') or 0) / 3600; r['devices'].add(str(rec['provenance'].get('device')))
     for r in rows.values(): r['devices'] = ', '.join(sorted(r['devices'])) or '—'
     t = pd.DataFrame.from_dict(rows, orient='index').round(2)
     t.loc['total'] = [t.planned.sum(), t.finished.sum(), t.train_h.sum().round(2), t.eval_h.sum().round(2), t.wall_h.sum().round(2), '']
