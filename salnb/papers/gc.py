@@ -551,6 +551,7 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
              ckpt_root=None,          # checkpoints (default `out_dir/.ckpt`; never committed)
              on_result=None,          # on_result(job, paths) after each run finishes (its result file, and a baseline's weights): e.g. commit them
              shard:tuple=(0, 1),      # (i, k): this process runs jobs i, i+k, … of the campaign's order (k single-thread processes side by side)
+             scratch:bool=True,       # False: leave the from-scratch runs (the last, longest phase) for a later call
              progress:bool=True,
              **overrides)->dict:      # {'done': [(job, record)], 'ran', 'skipped', 'waiting': fine-tunes whose baseline is missing}
     "Run (or resume) the GC main campaign: each run's result file is written when it finishes; finished runs are skipped."
@@ -566,7 +567,7 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
     if not (isinstance(k, int) and k >= 1 and isinstance(i, int) and 0 <= i < k): raise ValueError(f"`shard` must be (i, k) with 0 ≤ i < k, got {shard}")
     out = dict(done=[], ran=[], skipped=[], waiting=[])
     for n, job in enumerate(j for phase in main_jobs(cfg) for j in phase):
-        if n % k != i: continue
+        if n % k != i or (not scratch and MAIN_VARIANTS[job.variant][2] == 'scratch' and job.variant != 'baseline'): continue
         if not (result_path(out_dir, job).exists() or MAIN_VARIANTS[job.variant][2] == 'scratch' or baseline_ready(job.seed, out_dir)):
             out['waiting'].append(job)
             if progress: print(f"{job.variant} seed {job.seed}: waiting for its baseline (result and weights file)", flush=True)
