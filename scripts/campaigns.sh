@@ -5,8 +5,9 @@
 #   scripts/campaigns.sh 1          # run shard 1 in the foreground
 #
 # Each shard runs, in order: its share of the GC campaign without the from-scratch run (the baselines the other two
-# campaigns fine-tune, then GC's fine-tunes), its share of SCAAT, of IB-SGL, a second GC pass (fine-tunes that waited
-# for the other shard's baseline), and last the from-scratch GC run (shard 1; hours). Every script skips finished
+# campaigns fine-tune, then GC's fine-tunes) twice (the second pass runs the fine-tunes that waited for the other
+# shard's baseline), its share of SCAAT, of IB-SGL, one more pass of each, and last the from-scratch GC run (shard 1;
+# hours). Every script skips finished
 # runs, resumes an interrupted run from its checkpoint and commits each result file as it lands, so the same command
 # continues the campaigns in a later session. Stop with: pkill -f 'scripts/campaign_'
 set -uo pipefail
@@ -20,9 +21,9 @@ fi
 i=$1
 case "$i" in 0|1) ;; *) echo "usage: $0 [0|1]  (the shard to run; no argument starts both)" >&2; exit 2;; esac
 $PY scripts/campaign_gc.py --commit --shard "$i" 2 --no-scratch
+$PY scripts/campaign_gc.py --commit --shard "$i" 2 --no-scratch
 $PY scripts/campaign_scaat.py --commit --shard "$i/2"
 $PY scripts/campaign_ibsgl.py --commit --shard "$i" 2
-$PY scripts/campaign_gc.py --commit --shard "$i" 2 --no-scratch
 $PY scripts/campaign_scaat.py --commit --shard "$i/2"
 $PY scripts/campaign_ibsgl.py --commit --shard "$i" 2
 $PY scripts/campaign_gc.py --commit --shard "$i" 2
