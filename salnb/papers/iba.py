@@ -281,8 +281,12 @@ def run_photos(config:str='photos',  # 'photos' (the committed run) or 'photos_s
         for f in range(cfg['folds']):
             got = {}
             def fn(): got['fit'] = fit_fold(model, S, f, cfg, cache); return got['fit']['info']
-            stage(f'fit/fold{f}', fn)                       # timed when it runs; loaded from the cache when it is on disk
-            fits.append(got.get('fit') or fit_fold(model, S, f, cfg, cache))
+            stage(f'fit/fold{f}', fn)                       # timed when it runs
+            fits.append(got.get('fit'))                     # None: on disk; fitted again (or read from the cache) only if a later stage needs it
+        def all_fits():
+            for f, ft in enumerate(fits):
+                if ft is None: fits[f] = fit_fold(model, S, f, cfg, cache)
+            return fits
         everyone, sub = list(range(len(S['names']))), sorted(S['perm'][:cfg['n_sub']])
         maps = {}
         def get_maps(k, idx):
@@ -291,7 +295,7 @@ def run_photos(config:str='photos',  # 'photos' (the committed run) or 'photos_s
             if mp is not None and mp.exists(): maps[k] = torch.load(mp); return maps[k]
             if out is not None: (out/'maps'/f'{k}.json').unlink(missing_ok=True)     # recomputed: its timing too
             def fn():
-                t = time.time(); maps[k] = _photo_maps(model, S, fits, k, idx, cfg)
+                t = time.time(); maps[k] = _photo_maps(model, S, all_fits(), k, idx, cfg)
                 return dict(photos=idx, seconds_per_image=(time.time() - t) / len(idx), examples=_pool_maps(maps[k][idx[:4]]))
             stage(f'maps/{k}', fn)
             if mp is not None: mp.parent.mkdir(parents=True, exist_ok=True); torch.save(maps[k], mp)
@@ -300,7 +304,7 @@ def run_photos(config:str='photos',  # 'photos' (the committed run) or 'photos_s
         for k in main:         # the paper's metric first, then its sensitivity-n and sanity check, then deletion / insertion
             stage(f'deg/{k}', lambda: _photo_deg(model, S, get_maps(k, everyone), everyone, cfg, T1, B0) | dict(photos=everyone))
         stage('sens/main', lambda: _photo_sens(model, S, {k: get_maps(k, everyone) for k in main}, everyone, cfg))
-        for k in cfg['rand_methods']: stage(f'rand/{k}', lambda: _photo_rand(model, S, fits, k, cfg))
+        for k in cfg['rand_methods']: stage(f'rand/{k}', lambda: _photo_rand(model, S, all_fits(), k, cfg))
         for k in main:
             stage(f'delins/{k}', lambda: _photo_delins(model, S, get_maps(k, everyone), everyone, cfg) | dict(photos=everyone))
         k = 'iba_10_small_est'
