@@ -111,7 +111,7 @@ def test_main_campaign_smoke_resumes(tmp_path):
 def test_main_help_and_exclusive():
     r, _ = run('reproduce', '--help')
     text = ' '.join(r.stdout.split())
-    assert r.returncode == 0 and '--main' in text and 'an alias of --full' in text and 'kept as an ablation' in text, text
+    assert r.returncode == 0 and '--main' in text and 'iba_photos' in text and 'mipin_mnist' in text and 'kept as ablations' in text, text
     r, _ = run('reproduce', 'gc', '--main', '--small')
     assert r.returncode == 2
     one_line_error(r)
