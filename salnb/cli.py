@@ -530,16 +530,6 @@ def _explain(a):
     if r['target'] != r['pred']: print(f"explained: {r['target_name']} (class {r['target']})")
     print(f"wrote {r['path']}")
 
-def _reproduce_main(a):
-    main_folder(a.paper, a.out)                                         # before any work: the folder can be written
-    require(paper_requirements(a.paper, 'main'), f"salnb reproduce {a.paper} --main")
-    t0 = time.time()
-    if not a.quiet: print(f"{a.paper} main campaign: finished runs are skipped, an interrupted run resumes from its checkpoint", file=sys.stderr)
-    r, folder = reproduce_main(a.paper, a.out, progress=not a.quiet)
-    done, ran, wait = len(r['done']), len(r['ran']), len(r['waiting'])
-    print(f"{a.paper} (main): {done} of {done + wait} runs finished ({ran} now, {done - ran} before), {wait} wait"
-          + (" for their baseline (salnb reproduce gc --main; then rerun this)" if wait else '')
-          + f"; results in {folder} ({time.time() - t0:.0f} s)")
 
 def reproduce_folder(paper:str, out:str|Path|None=None, progress:bool=True)->tuple: # (the run's results, the folder)
     "Run or resume the main run of a paper in `FOLDER_PAPERS` into `out`; its data are checked first, the committed folder runs from the clone's root."
@@ -555,21 +545,25 @@ def reproduce_folder(paper:str, out:str|Path|None=None, progress:bool=True)->tup
     try: return run(f'{RESULTS}/{MAIN_DIRS[paper]}', progress), folder
     finally: os.chdir(here)
 
-def _reproduce_folder(a):
+def _reproduce_main(a):
     main_folder(a.paper, a.out)                                         # before any work: the folder can be written
     require(paper_requirements(a.paper, 'main'), f"salnb reproduce {a.paper} --main")
-    t0 = time.time()
-    if not a.quiet: print(f"{a.paper} main run: what is finished in the folder is read back, not rerun", file=sys.stderr)
-    r, folder = reproduce_folder(a.paper, a.out, progress=not a.quiet)
-    what = (f"{len(r.get('setup', {}).get('names', []))} photos" if a.paper in PHOTO_PAPERS else
-            f"{sum(len(v) for v in r.get('runs', {}).values())} runs ({len(r.get('info', {}).get('ran', []))} now)")
+    t0, campaign = time.time(), a.paper in MAIN_PAPERS
+    if not a.quiet: print(f"{a.paper} main run: " + ("finished runs are skipped, an interrupted run resumes from its checkpoint" if campaign
+                                                     else "what is finished in the folder is read back, not rerun"), file=sys.stderr)
+    r, folder = (reproduce_main if campaign else reproduce_folder)(a.paper, a.out, progress=not a.quiet)
+    if campaign:
+        done, ran, wait = len(r['done']), len(r['ran']), len(r['waiting'])
+        what = (f"{done} of {done + wait} runs finished ({ran} now, {done - ran} before), {wait} wait"
+                + (" for their baseline (salnb reproduce gc --main; then rerun this)" if wait else ''))
+    elif a.paper in PHOTO_PAPERS: what = f"{len(r.get('setup', {}).get('names', []))} photos"
+    else: what = f"{sum(len(v) for v in r.get('runs', {}).values())} runs ({len(r.get('info', {}).get('ran', []))} now)"
     print(f"{a.paper} (main): {what}; results in {folder} ({time.time() - t0:.0f} s)")
 
 def _reproduce(a):
     config = a.config or 'small'
     if a.paper not in PAPERS: raise CLIError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {a.paper!r}")
-    if config == 'main' and a.paper in MAIN_PAPERS: return _reproduce_main(a)
-    if config == 'main' and a.paper in FOLDER_PAPERS: return _reproduce_folder(a)
+    if config == 'main': return _reproduce_main(a)                      # every paper has a main run (a campaign or a folder)
     out = check_writable(a.out or f'{a.paper}_{config}.json', '--out')
     if out.suffix.lower() != '.json': raise CLIError(f"`--out` {str(out)!r} must end in .json")
     require(paper_requirements(a.paper, config), f"salnb reproduce {a.paper} --{ {'paper': 'paper-size'}.get(config, config)}")
