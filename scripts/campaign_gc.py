@@ -28,6 +28,7 @@ p.add_argument('--out', default='nbs/papers/results/gc_main', help='result folde
 p.add_argument('--ckpt-root', default=None, help='checkpoints (default OUT/.ckpt, git-ignored)')
 p.add_argument('--commit', action='store_true', help='git-commit each result file as it lands (only that path)')
 p.add_argument('--no-scratch', action='store_true', help='leave the from-scratch runs (the last, longest phase) for a later call')
+p.add_argument('--variants', nargs='+', default=None, help='only these variants in this call (default: all), e.g. baseline_ft gc')
 p.add_argument('--shard', nargs=2, type=int, default=(0, 1), metavar=('I', 'K'), help='run jobs I, I+K, ... of the campaign order')
 a = p.parse_args()
 
@@ -50,6 +51,6 @@ for seed in recover_baseline_weights(a.out, a.ckpt_root):    # one-off: results 
     say(f"baseline seed {seed}: weights recovered from its final checkpoint")
     commit(Job('baseline', seed), [result_path(a.out, Job('baseline', seed)), baseline_weights_path(seed, a.out)], ' weights (recovered from checkpoint)')
 t0 = time.time()
-r = run_main(a.config, out_dir=a.out, ckpt_root=a.ckpt_root, on_result=commit, shard=tuple(a.shard), scratch=not a.no_scratch, progress=True)
-say(f"done: {len(r['ran'])} run now, {len(r['skipped'])} were finished, {len(r['waiting'])} waiting for a baseline; "
+r = run_main(a.config, out_dir=a.out, ckpt_root=a.ckpt_root, on_result=commit, shard=tuple(a.shard), scratch=not a.no_scratch, variants=a.variants, progress=True)
+say(f"done: {len(r['ran'])} run now, {len(r['skipped'])} were finished, {len(r['waiting'])} waiting for a baseline, {len(r['busy'])} running elsewhere; "
     f"{(time.time() - t0) / 3600:.2f} h")

@@ -22,8 +22,8 @@ from ..data import ClutteredFashionMNIST, Decoy, load_fashion_mnist, ImageFolder
 __all__ = ['VERDICTS', 'resolve_config', 'jsonable', 'mean_sd', 'fmt', 'eval_loader', 'accuracy', 'TensorSamples', 'fmnist_sets',
            'cue_following', 'Normalized', 'imagenet_box_sets', 'leaves', 'summarize', 'per_seed', 'contrast',
            'sign_agreement', 'decoy_summary', 'Job', 'job_grid', 'result_path', 'write_json_atomic', 'git_commit',
-           'provenance', 'load_result', 'run_campaign', 'load_campaign', 'results_frame', 'commit_paths', 't_interval',
-           'bootstrap_interval', 'Claim', 'verdict', 'ClaimResult', 'assess', 'paired', 'Check', 'Checks',
+           'provenance', 'load_result', 'take_lock', 'run_campaign', 'load_campaign', 'results_frame', 'commit_paths',
+           't_interval', 'bootstrap_interval', 'Claim', 'verdict', 'ClaimResult', 'assess', 'paired', 'Check', 'Checks',
            'assess_claims', 'claims_table', 'tally', 'verdicts_across']
 
 # %% ../../nbs/papers/10_common.ipynb #714199cc
@@ -260,6 +260,26 @@ def load_result(path)->dict:
         raise ValueError(f"{path} is not a run result file (needs keys job, result, provenance)")
     return rec
 
+def _alive(pid:int)->bool:
+    try: os.kill(pid, 0); return True
+    except ProcessLookupError: return False
+    except PermissionError: return True
+
+def take_lock(folder)->Path|None: # the lock file, or None while a live process on this host holds it
+    "Claim `folder/.lock` for this process (pid and host in it); a lock left by a dead process on this host is taken over."
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True); lk = folder/'.lock'
+    for _ in range(2):
+        try:
+            fd = os.open(lk, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            with os.fdopen(fd, 'w') as f: f.write(f'{os.getpid()} {platform.node()}')
+            return lk
+        except FileExistsError:
+            try: pid, host = lk.read_text().split()
+            except (OSError, ValueError): pid, host = '0', platform.node()     # unreadable or half-written: treat as stale
+            if host != platform.node() or _alive(int(pid)): return None       # held (another host's lock is never broken)
+            lk.unlink(missing_ok=True)
+    return None
+
 def run_campaign(jobs:list,                 # `Job`s (e.g. from `job_grid`)
                  fn:Callable,               # fn(job, ckpt_dir) -> JSON-able dict of the run's numbers
                  out_dir,                   # results/<campaign>: one file per finished run
@@ -267,7 +287,7 @@ def run_campaign(jobs:list,                 # `Job`s (e.g. from `job_grid`)
                  ckpt_root=None,            # checkpoint dirs live here (default `out_dir/.ckpt`)
                  shard:tuple=(0, 1),        # (i, k): run only jobs whose index % k == i (k processes share a grid)
                  progress:bool=True,        # one line per run
-                )->dict:                    # {'done': [(job, record)], 'ran': [jobs run now], 'skipped': [jobs found done]}
+                )->dict:                    # {'done': [(job, record)], 'ran': [jobs run now], 'skipped': [jobs found done], 'busy': [jobs another process runs]}
     "Run each job whose result file is missing, writing it atomically with provenance; finished runs are skipped, so a rerun resumes."
     jobs = list(jobs)
     bad = [j for j in jobs if not isinstance(j, Job)]
@@ -278,7 +298,7 @@ def run_campaign(jobs:list,                 # `Job`s (e.g. from `job_grid`)
     if not (isinstance(k, int) and k >= 1 and isinstance(i, int) and 0 <= i < k): raise ValueError(f"`shard` must be (i, k) with 0 ≤ i < k, got {shard}")
     out_dir = Path(out_dir); ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'
     want = jsonable(cfg)
-    done, ran, skipped = [], [], []
+    done, ran, skipped, busy = [], [], [], []
     for n, job in enumerate(jobs):
         if n % k != i: continue
         p = result_path(out_dir, job)
@@ -289,14 +309,23 @@ def run_campaign(jobs:list,                 # `Job`s (e.g. from `job_grid`)
                 diff = sorted(x for x in set(have) | set(want) if have.get(x) != want.get(x))
                 raise ValueError(f"{p} was made with another config (keys differ: {diff}); use another `out_dir` or remove it")
             done.append((job, rec)); skipped.append(job); continue
-        for t in p.parent.glob(f'.{p.name}.*.tmp'): t.unlink()   # left by a run killed while writing: never a result
-        t0 = time.time()
-        res = fn(job, ckpt_root/job.variant/f'seed{job.seed}')
-        if not isinstance(res, dict): raise TypeError(f"`fn` must return a dict, got {type(res).__name__} for {job}")
-        rec = dict(job=asdict(job), result=jsonable(res), provenance=provenance(cfg, job, time.time() - t0))
-        write_json_atomic(rec, p); done.append((job, rec)); ran.append(job)
-        if progress: print(f"{job.variant} seed {job.seed}: {time.time() - t0:.1f}s -> {p}", flush=True)
-    return dict(done=done, ran=ran, skipped=skipped)
+        ckpt_dir = ckpt_root/job.variant/f'seed{job.seed}'
+        lock = take_lock(ckpt_dir)
+        if lock is None:                                          # another live process is running this job
+            busy.append(job)
+            if progress: print(f"{job.variant} seed {job.seed}: running in another process ({ckpt_dir/'.lock'}); skipped", flush=True)
+            continue
+        try:
+            if p.exists(): done.append((job, load_result(p))); skipped.append(job); continue   # finished while we looked
+            for t in p.parent.glob(f'.{p.name}.*.tmp'): t.unlink()   # left by a run killed while writing: never a result
+            t0 = time.time()
+            res = fn(job, ckpt_dir)
+            if not isinstance(res, dict): raise TypeError(f"`fn` must return a dict, got {type(res).__name__} for {job}")
+            rec = dict(job=asdict(job), result=jsonable(res), provenance=provenance(cfg, job, time.time() - t0))
+            write_json_atomic(rec, p); done.append((job, rec)); ran.append(job)
+            if progress: print(f"{job.variant} seed {job.seed}: {time.time() - t0:.1f}s -> {p}", flush=True)
+        finally: lock.unlink(missing_ok=True)
+    return dict(done=done, ran=ran, skipped=skipped, busy=busy)
 
 def load_campaign(out_dir)->list[dict]:
     "Every finished run under `out_dir` (temporary files ignored), sorted by variant and seed."

@@ -552,6 +552,7 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
              on_result=None,          # on_result(job, paths) after each run finishes (its result file, and a baseline's weights): e.g. commit them
              shard:tuple=(0, 1),      # (i, k): this process runs jobs i, i+k, … of the campaign's order (k single-thread processes side by side)
              scratch:bool=True,       # False: leave the from-scratch runs (the last, longest phase) for a later call
+             variants=None,           # only these variants in this call (e.g. ('baseline_ft', 'gc') first); None: all
              progress:bool=True,
              **overrides)->dict:      # {'done': [(job, record)], 'ran', 'skipped', 'waiting': fine-tunes whose baseline is missing}
     "Run (or resume) the GC main campaign: each run's result file is written when it finishes; finished runs are skipped."
@@ -565,15 +566,19 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
     fn = lambda job, ckpt_dir: run_main_job(job, ckpt_dir, cfg, sets, out_dir, progress=False)
     i, k = shard
     if not (isinstance(k, int) and k >= 1 and isinstance(i, int) and 0 <= i < k): raise ValueError(f"`shard` must be (i, k) with 0 ≤ i < k, got {shard}")
-    out = dict(done=[], ran=[], skipped=[], waiting=[])
-    for n, job in enumerate(j for phase in main_jobs(cfg) for j in phase):
-        if n % k != i or (not scratch and MAIN_VARIANTS[job.variant][2] == 'scratch' and job.variant != 'baseline'): continue
+    if variants is not None and (isinstance(variants, str) or not set(variants) <= set(MAIN_VARIANTS)):
+        raise ValueError(f"`variants` must be a list of {list(MAIN_VARIANTS)}, got {variants!r}")
+    jobs = [j for phase in main_jobs(cfg) for j in phase if (variants is None or j.variant in variants)
+            and (scratch or MAIN_VARIANTS[j.variant][2] != 'scratch' or j.variant == 'baseline')]
+    out = dict(done=[], ran=[], skipped=[], waiting=[], busy=[])
+    for n, job in enumerate(jobs):
+        if n % k != i: continue
         if not (result_path(out_dir, job).exists() or MAIN_VARIANTS[job.variant][2] == 'scratch' or baseline_ready(job.seed, out_dir)):
             out['waiting'].append(job)
             if progress: print(f"{job.variant} seed {job.seed}: waiting for its baseline (result and weights file)", flush=True)
             continue
         r = run_campaign([job], fn, out_dir, cfg, ckpt_root=ckpt_root, progress=progress)
-        for key in ('done', 'ran', 'skipped'): out[key] += r[key]
+        for key in ('done', 'ran', 'skipped', 'busy'): out[key] += r[key]
         if r['ran'] and on_result is not None:
             on_result(job, [result_path(out_dir, job)] + ([baseline_weights_path(job.seed, out_dir)] if job.variant == 'baseline' else []))
     return out
