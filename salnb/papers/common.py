@@ -22,9 +22,9 @@ from ..data import ClutteredFashionMNIST, Decoy, load_fashion_mnist, ImageFolder
 __all__ = ['VERDICTS', 'resolve_config', 'jsonable', 'mean_sd', 'fmt', 'eval_loader', 'accuracy', 'TensorSamples', 'fmnist_sets',
            'cue_following', 'Normalized', 'imagenet_box_sets', 'leaves', 'summarize', 'per_seed', 'contrast',
            'sign_agreement', 'decoy_summary', 'Job', 'job_grid', 'result_path', 'write_json_atomic', 'git_commit',
-           'provenance', 'load_result', 'take_lock', 'run_campaign', 'load_campaign', 'results_frame', 'commit_paths',
-           't_interval', 'bootstrap_interval', 'Claim', 'verdict', 'ClaimResult', 'assess', 'paired', 'Check', 'Checks',
-           'assess_claims', 'claims_table', 'tally', 'verdicts_across']
+           'provenance', 'load_result', 'take_lock', 'check_shard', 'run_campaign', 'load_campaign', 'results_frame',
+           'commit_paths', 't_interval', 'bootstrap_interval', 'Claim', 'verdict', 'ClaimResult', 'assess', 'paired',
+           'Check', 'Checks', 'assess_claims', 'claims_table', 'tally', 'verdicts_across']
 
 # %% ../../nbs/papers/10_common.ipynb #714199cc
 def resolve_config(configs:dict,            # name -> config dict (a paper module's `CONFIGS`)
@@ -280,6 +280,13 @@ def take_lock(folder)->Path|None: # the lock file, or None while a live process 
             lk.unlink(missing_ok=True)
     return None
 
+def check_shard(shard)->tuple: # (i, k)
+    "The (i, k) of a `shard` argument: this process takes jobs i, i+k, …; anything else is a clear error."
+    try: i, k = shard
+    except (TypeError, ValueError): raise ValueError(f"`shard` must be (i, k) with 0 ≤ i < k, got {shard!r}") from None
+    if not (isinstance(k, int) and k >= 1 and isinstance(i, int) and 0 <= i < k): raise ValueError(f"`shard` must be (i, k) with 0 ≤ i < k, got {shard}")
+    return i, k
+
 def run_campaign(jobs:list,                 # `Job`s (e.g. from `job_grid`)
                  fn:Callable,               # fn(job, ckpt_dir) -> JSON-able dict of the run's numbers
                  out_dir,                   # results/<campaign>: one file per finished run
@@ -294,8 +301,7 @@ def run_campaign(jobs:list,                 # `Job`s (e.g. from `job_grid`)
     if bad: raise TypeError(f"`jobs` must be `Job`s, got {type(bad[0]).__name__}")
     if len(set(jobs)) != len(jobs): raise ValueError("`jobs` has duplicates")
     if not callable(fn): raise TypeError(f"`fn` must be callable as fn(job, ckpt_dir), got {type(fn).__name__}")
-    i, k = shard
-    if not (isinstance(k, int) and k >= 1 and isinstance(i, int) and 0 <= i < k): raise ValueError(f"`shard` must be (i, k) with 0 ≤ i < k, got {shard}")
+    i, k = check_shard(shard)
     out_dir = Path(out_dir); ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'
     want = jsonable(cfg)
     done, ran, skipped, busy = [], [], [], []

@@ -28,7 +28,7 @@ from ..metrics.localization import pointing_game, stochastic_pointing_game, cont
 from ..metrics.sanity import fgsm_accuracy
 from .common import (resolve_config, fmt, eval_loader, accuracy, TensorSamples, fmnist_sets, cue_following, Normalized,
                                   imagenet_box_sets, leaves, summarize, per_seed, contrast, sign_agreement, decoy_summary, verdicts_across,
-                                  Job, job_grid, result_path, run_campaign, load_result, write_json_atomic, load_campaign, results_frame, Claim, Check, Checks, assess, paired, tally, mean_sd)
+                                  Job, job_grid, result_path, check_shard, run_campaign, load_result, write_json_atomic, load_campaign, results_frame, Claim, Check, Checks, assess, paired, tally, mean_sd)
 
 
 # %% auto #0
@@ -564,8 +564,7 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
     ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'
     sets = main_sets(cfg)
     fn = lambda job, ckpt_dir: run_main_job(job, ckpt_dir, cfg, sets, out_dir, progress=False)
-    i, k = shard
-    if not (isinstance(k, int) and k >= 1 and isinstance(i, int) and 0 <= i < k): raise ValueError(f"`shard` must be (i, k) with 0 ≤ i < k, got {shard}")
+    i, k = check_shard(shard)
     if variants is not None and (isinstance(variants, str) or not set(variants) <= set(MAIN_VARIANTS)):
         raise ValueError(f"`variants` must be a list of {list(MAIN_VARIANTS)}, got {variants!r}")
     jobs = [j for phase in main_jobs(cfg) for j in phase if (variants is None or j.variant in variants)

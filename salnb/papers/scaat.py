@@ -22,7 +22,7 @@ from ..metrics.sparsity import entropy, compressed_size, gini
 from ..metrics.faithfulness import aopc_rel
 from ..metrics.localization import content_heatmap
 from ..metrics.runner import evaluate
-from .common import (resolve_config, jsonable, Job, run_campaign, result_path, results_frame, load_result,
+from .common import (resolve_config, jsonable, Job, check_shard, run_campaign, result_path, results_frame, load_result,
                                  load_campaign, Claim, assess, paired, Check, Checks, fmt, mean_sd, write_json_atomic)
 
 # %% auto #0
@@ -633,8 +633,7 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
     "Run (or resume) the SCAAT main campaign: one result file per finished run; finished runs are skipped."
     cfg = get_main_config(config, **overrides)
     if on_result is not None and not callable(on_result): raise TypeError(f"`on_result` must be callable as on_result(job, path), got {type(on_result).__name__}")
-    i, k = shard
-    if not (isinstance(k, int) and k >= 1 and isinstance(i, int) and 0 <= i < k): raise ValueError(f"`shard` must be (i, k) with 0 ≤ i < k, got {shard}")
+    i, k = check_shard(shard)
     out_dir = Path(out_dir) if out_dir is not None else Path('results')/f'scaat_{config}'
     ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'
     results_root = Path(results_root) if results_root is not None else out_dir.parent
