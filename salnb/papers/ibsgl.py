@@ -6,17 +6,16 @@ Docs: https://salnb.github.io/salnb/papers/ibsgl.html.md"""
 
 # %% ../../nbs/papers/05_ibsgl.ipynb #ba125d55
 from __future__ import annotations
-import copy, json, math, platform, time, warnings
+import copy, json, math, time, warnings
 from pathlib import Path
-import numpy as np
 import torch
 from torch import nn, Tensor
 from torch.utils.data import Dataset, DataLoader, Subset, default_collate
 from tqdm.auto import tqdm
 import salnb
-from ..models import SmallCNN, ResNet20
+from ..models import ResNet20
 from ..data import TexturedFashionMNIST, precompute
-from ..train.loop import fit, load_checkpoint
+from ..train.loop import fit
 from ..core import normalize
 from .gc import baseline_state as gc_baseline_state, baseline_ready as gc_baseline_ready
 from ..train.methods import Regular, IBSGL
@@ -26,230 +25,22 @@ from ..attr.perturb import RISE, ExtremalPerturbation
 from ..attr.gradient import IntegratedGradients
 from ..metrics.localization import energy_pointing_game, miou, box_ratio, content_heatmap
 from ..metrics.faithfulness import average_drop_increase
-from .common import (fmnist_sets, cue_following, summarize, contrast, fmt, eval_loader, accuracy, sign_agreement,
-                                  resolve_config, decoy_summary, Normalized, imagenet_box_sets,
-                                  jsonable, Job, result_path, run_campaign, results_frame, paired, Claim, Check, Checks, assess_claims, claims_table, t_interval, mean_sd)
+from .common import (cue_following, fmt, eval_loader, accuracy, resolve_config, jsonable, Job, result_path,
+                                  run_campaign, results_frame, paired, Claim, Check, Checks, assess_claims, claims_table, mean_sd)
 
 # %% auto #0
-__all__ = ['VARIANTS', 'EXPLAINERS', 'EXPENSIVE', 'METRICS', 'CONFIGS', 'PAPER', 'MAIN_VARIANTS', 'MAIN_LABELS', 'MAIN_CONFIGS',
-           'MAIN_CLAIMS', 'get_config', 'build_model', 'pretrain', 'make_method', 'finetune', 'make_explainers',
-           'map_scores', 'evaluate_model', 'run', 'side_by_side', 'directions', 'per_explainer', 'decoy_table',
+__all__ = ['EXPLAINERS', 'EXPENSIVE', 'METRICS', 'PAPER', 'MAIN_VARIANTS', 'MAIN_LABELS', 'MAIN_CONFIGS', 'MAIN_CLAIMS',
            'FreshAdadelta', 'main_sets', 'main_model', 'baseline_ready', 'check_gc_baseline', 'load_baseline',
            'main_method', 'main_optimizer', 'finetune_main', 'run_main_job', 'main_jobs', 'run_main', 'demonstrate',
-           'main_frame', 'main_claims', 'main_summary', 'campaign_progress', 'main_checks', 'demo_table']
+           'main_frame', 'main_claims', 'main_summary', 'campaign_progress', 'main_checks', 'demo_table',
+           'make_explainers', 'map_scores', 'evaluate_model']
 
-# %% ../../nbs/papers/05_ibsgl.ipynb #78ab33aa
-VARIANTS = {'baseline': 'Baseline (CE)', 'ibsgl': 'IB-SGL (salnb)', 'ibsgl_official': 'IB-SGL (official)'}
+# %% ../../nbs/papers/05_ibsgl.ipynb #cac15cbb
 EXPLAINERS = {'gcam': 'Grad-CAM', 'gcampp': 'Grad-CAM++', 'ep': 'Extremal perturbation', 'rise': 'RISE',
               'scorecam': 'Score-CAM', 'ig': 'Integrated Gradients', 'fullgrad': 'FullGrad',
               'egcam': 'element-wise Grad-CAM'}
 EXPENSIVE = ('ep', 'rise', 'scorecam')                  # run on the first `n_expensive` test images only
 METRICS = {'ebpg': 'EBPG', 'miou': 'mIoU', 'bbox': 'Bbox', 'ad': 'AD (↓)', 'ai': 'AI'}
-
-_FMNIST = dict(data='cluttered_fmnist', source='auto', canvas=40, scale=(0.7, 1.0), n_clutter=4, clutter_size=8,
-               decoy_p=0.9, decoy_size=4, width=16, pool='avg', layer='features',
-               pre_epochs=30, pre_lr=3e-3, ft_epochs=3, ft_lr=1e-3, optimizer='adam', batch_size=32,
-               iba_beta=10., iba_steps=10, iba_noise=10, iba_batch=32, n_estimate=1000, refit_every=50,
-               beta=1.0, mu=100.0, eta=1.0, r=0.5, miou_threshold=0.5,
-               ep_iterations=150, ep_area=0.1, rise_masks=1000, rise_cells=7, ig_steps=32,
-               eval_batch=50, n_expensive=32, n_examples=4, explainers=tuple(EXPLAINERS), device='cpu', num_workers=0)
-CONFIGS = {
-    'small': _FMNIST | dict(source='embedded', n_train=256, n_test=24, width=8, pre_epochs=2, ft_epochs=1,
-                            n_estimate=128, refit_every=4, iba_steps=3, iba_noise=2, ep_iterations=10, rise_masks=32,
-                            ig_steps=4, eval_batch=12, n_expensive=6, seeds=(0,), decoy_seeds=(0,), experiments=('cluttered', 'decoy'),
-                            variants=tuple(VARIANTS)),
-    'full': _FMNIST | dict(n_train=3000, n_test=300, seeds=(0, 1), decoy_seeds=(0,), experiments=('cluttered', 'decoy'),
-                           variants=tuple(VARIANTS)),
-    # 'paper': the official code's setting (ResNet-50, ImageNet, Adadelta 1e-5, batch 1, IBA β 1000, μ 1); the poster names none of it
-    'paper': dict(data='imagenet', train_root=None, val_root=None, val_ann_root=None, arch='resnet50', weights=None,
-                  image_size=224, layer='net.layer4', pre_epochs=0, ft_epochs=1, ft_lr=1e-5, optimizer='adadelta',
-                  batch_size=1, iba_beta=1000., iba_steps=10, iba_noise=10, iba_batch=10, n_estimate=10000,
-                  refit_every=None, beta=1.0, mu=1.0, eta=1.0, r=0.5, miou_threshold=0.5,
-                  ep_iterations=800, ep_area=0.1, rise_masks=4000, rise_cells=7, ig_steps=50, eval_batch=16,
-                  n_test=2000, n_expensive=250, n_examples=0, explainers=tuple(EXPLAINERS), device=None, num_workers=8,
-                  seeds=(0,), experiments=('imagenet',), variants=tuple(VARIANTS)),
-}
-
-def get_config(config:str='small', # 'small', 'full' or 'paper'
-               **overrides          # any key of that config
-              )->dict:
-    "A copy of a named config with overrides; unknown names are rejected."
-    cfg = resolve_config(CONFIGS, config, overrides)
-    for v in cfg['variants']:
-        if v not in VARIANTS: raise ValueError(f"`variants` must be among {list(VARIANTS)}, got {v!r}")
-    for e in cfg['explainers']:
-        if e not in EXPLAINERS: raise ValueError(f"`explainers` must be among {list(EXPLAINERS)}, got {e!r}")
-    return cfg
-
-# %% ../../nbs/papers/05_ibsgl.ipynb #8d0269c9
-def _optimizer(cfg, model, lr):
-    if cfg['optimizer'] == 'adam': return torch.optim.Adam(model.parameters(), lr)
-    if cfg['optimizer'] == 'adadelta': return torch.optim.Adadelta(model.parameters(), lr)
-    raise ValueError(f"`optimizer` must be 'adam' or 'adadelta', got {cfg['optimizer']!r}")
-
-def build_model(cfg:dict, seed:int, n_classes:int=10)->nn.Module:
-    "A freshly initialised SmallCNN (CPU configs) or a torchvision network with `weights` loaded (paper config)."
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        if cfg['data'] == 'imagenet':
-            import torchvision
-            net = getattr(torchvision.models, cfg['arch'])(num_classes=n_classes)
-            if cfg.get('weights'): net.load_state_dict(torch.load(cfg['weights'], map_location='cpu'))
-            return Normalized(net)
-        return SmallCNN(1, n_classes, cfg['width'], pool=cfg['pool'])
-
-def pretrain(train_ds:Dataset, cfg:dict, seed:int, n_classes:int=10, progress:bool=False)->tuple: # (model, info)
-    "The starting model: `pre_epochs` of cross-entropy from a seeded initialisation."
-    model = build_model(cfg, seed, n_classes).to(cfg['device']); t0 = time.time(); hist = []
-    if cfg['pre_epochs'] > 0:
-        with torch.random.fork_rng(devices=[]):
-            hist = fit(model, Regular(), train_ds, cfg['pre_epochs'], _optimizer(cfg | dict(optimizer='adam'), model, cfg['pre_lr']),
-                       batch_size=cfg['batch_size'], seed=seed, num_workers=cfg['num_workers'], progress=progress)
-    return model.eval(), dict(train_seconds=round(time.time() - t0, 2), history=hist)
-
-def _estimate_data(train_ds, n, batch=256):
-    "The first `n` training images as a list of batches (what `IBA.estimate` reads)."
-    n = min(n, len(train_ds)); dl = DataLoader(torch.utils.data.Subset(train_ds, range(n)), batch_size=batch, collate_fn=default_collate,
-                    generator=torch.Generator())   # its own generator: iterating must not draw from torch's global RNG
-    return [b['image'] if isinstance(b, dict) else b[0] for b in dl]
-
-def make_method(variant:str, model:nn.Module, train_ds:Dataset, cfg:dict, seed:int=0):
-    "The training step of a variant: `Regular()` or `IBSGL` with a per-sample IBA fitted on `model`."
-    if variant not in VARIANTS: raise ValueError(f"`variant` must be one of {list(VARIANTS)}, got {variant!r}")
-    if variant == 'baseline': return Regular()
-    data = _estimate_data(train_ds, cfg['n_estimate'])
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore')      # fewer than 1000 estimation samples in the small config
-        iba = IBA(model, cfg['layer'], beta=cfg['iba_beta'], steps=cfg['iba_steps'], n_noise=cfg['iba_noise'],
-                  batch_size=cfg['iba_batch'], seed=seed).estimate(data, cfg['n_estimate'])
-    return IBSGL(iba, beta=cfg['beta'], mu=cfg['mu'], eta=cfg['eta'], r=cfg['r'],
-                 variant='official' if variant == 'ibsgl_official' else 'salnb',
-                 refit_every=cfg['refit_every'], refit_data=data if cfg['refit_every'] else None, refit_samples=cfg['n_estimate'])
-
-def finetune(variant:str, base:nn.Module, train_ds:Dataset, cfg:dict, seed:int, progress:bool=False)->tuple: # (model, info)
-    "Copy `base` and fine-tune it for `ft_epochs` with the variant's loss (same batch order for every variant)."
-    model = copy.deepcopy(base); t0 = time.time()
-    method = make_method(variant, model, train_ds, cfg, seed)
-    with torch.random.fork_rng(devices=[]), warnings.catch_warnings():
-        warnings.simplefilter('ignore')
-        hist = fit(model, method, train_ds, cfg['ft_epochs'], _optimizer(cfg, model, cfg['ft_lr']), batch_size=cfg['batch_size'],
-                   seed=seed + 1, num_workers=cfg['num_workers'], progress=progress)
-    return model.eval(), dict(train_seconds=round(time.time() - t0, 2), history=hist)
-
-# %% ../../nbs/papers/05_ibsgl.ipynb #92e491d7
-def _scaled(v:float, size:int, ref:int=224)->float: return v * size / ref
-
-def make_explainers(model:nn.Module, cfg:dict, names=None)->dict:
-    "The paper's explainers (and element-wise Grad-CAM) by short name, with the config's settings."
-    names = tuple(cfg['explainers'] if names is None else names)
-    L, H = cfg['layer'], cfg.get('canvas') or cfg.get('image_size')
-    make = {'gcam': lambda: GradCAM(model, L), 'gcampp': lambda: GradCAMPlusPlus(model, L),
-            'egcam': lambda: ElementwiseGradCAM(model, L), 'scorecam': lambda: ScoreCAM(model, L, batch_size=256),
-            'ep': lambda: ExtremalPerturbation(model, area=cfg['ep_area'], iterations=cfg['ep_iterations'],
-                                               step=max(1, round(_scaled(7, H))), sigma=_scaled(21, H), max_blur=_scaled(20, H)),
-            'rise': lambda: RISE(model, n_masks=cfg['rise_masks'], cells=cfg['rise_cells'], batch_size=1024),
-            'ig': lambda: IntegratedGradients(model, steps=cfg['ig_steps'], batch_size=cfg['ig_steps']),
-            'fullgrad': lambda: FullGrad(model)}
-    bad = [n for n in names if n not in make]
-    if bad: raise ValueError(f"`explainers` must be among {list(make)}, got {bad}")
-    return {n: make[n]() for n in names}
-
-def map_scores(model:nn.Module,          # the explained classifier (for AD / AI)
-               maps:Tensor,              # B×1×H×W maps of the ground-truth class
-               x:Tensor, y:Tensor,       # the images and labels
-               boxes,                    # B×4 object boxes (x0, y0, x1, y1), or a list of N_i×4 per sample (union)
-               threshold:float=0.5,      # mIoU threshold (fraction of the map's maximum)
-               cue_mask:Tensor|None=None # B×1×H×W decoy cue (adds 'cue')
-              )->dict:                   # per-sample tensors in [0, 1]: ebpg, miou, bbox, ad, ai (, cue)
-    "Per-sample EBPG, mIoU, Bbox, Average Drop and Average Increase (and the mass on the decoy cue)."
-    ad, ai = average_drop_increase(model, x, maps, y)
-    out = dict(ebpg=energy_pointing_game(maps, boxes=boxes), miou=miou(maps, boxes=boxes, threshold=threshold),
-               bbox=box_ratio(maps, boxes=boxes), ad=ad, ai=ai)
-    if cue_mask is not None: out['cue'] = content_heatmap(maps, masks=cue_mask)
-    return out
-
-# %% ../../nbs/papers/05_ibsgl.ipynb #ae9d2e6c
-def evaluate_model(model:nn.Module,        # fine-tuned model (eval mode)
-                   test:Dataset,           # samples with image, label, box (and cue_mask / cue_class on the decoy set)
-                   cfg:dict,
-                   nocue:Dataset|None=None,# the test set without cues (decoy)
-                   examples:bool=False,    # keep Grad-CAM layer maps of the first `n_examples` test images
-                   progress:bool=False)->dict: # plain numbers in percent, JSON-ready
-    "Accuracy, EBPG / mIoU / Bbox / AD / AI (and cue mass) per explainer, and the decoy measures, of one model."
-    dev = next(model.parameters()).device
-    expl = make_explainers(model, cfg)
-    per = {n: {} for n in expl}; acc, follow, area = [], [], []; seen = 0
-    for b in tqdm(eval_loader(test, cfg['eval_batch']), desc='evaluate', leave=False, disable=not progress):
-        x, y = b['image'].to(dev), b['label'].to(dev)
-        bx = b['box'].to(dev) if 'box' in b else b['boxes']            # one box (canvases) or a list of N_i×4 (ImageNet)
-        cue = b['cue_mask'].to(dev) if 'cue_mask' in b else None
-        with torch.no_grad(): pred = model(x).argmax(1)
-        acc.append((pred == y).float().cpu())
-        if cue is not None:
-            follow.append(cue_following(pred, y, b['cue_class'].to(dev)).cpu()); area.append(cue.flatten(1).float().mean(1).cpu())
-        for n, e in expl.items():
-            k = len(x) if n not in EXPENSIVE else max(0, min(len(x), cfg['n_expensive'] - seen))
-            if k == 0: continue
-            s = map_scores(model, e(x[:k], y[:k]), x[:k], y[:k], bx[:k], cfg['miou_threshold'], None if cue is None else cue[:k])
-            for m, v in s.items(): per[n].setdefault(m, []).append(v.detach().cpu())
-        seen += len(x)
-    res = dict(acc=100 * torch.cat(acc).mean().item(), n_test=seen, explainers={})
-    for n, d in per.items():
-        res['explainers'][n] = {m: 100 * torch.cat(v).mean().item() for m, v in d.items()} | dict(n_images=len(torch.cat(d['ebpg'])))
-    if follow:
-        f = torch.cat(follow); f = f[~f.isnan()]
-        res['cue_following'] = 100 * f.mean().item() if len(f) else float('nan')
-        res['cue_area'] = 100 * torch.cat(area).mean().item()
-    if nocue is not None: res['acc_nocue'] = 100 * accuracy(model, nocue, cfg['eval_batch'])
-    if examples and cfg.get('n_examples'):
-        xb = torch.stack([test[i]['image'] for i in range(cfg['n_examples'])]).to(dev)
-        yb = torch.stack([test[i]['label'] for i in range(cfg['n_examples'])]).to(dev)
-        m = GradCAM(model, cfg['layer']).layer_map(xb, yb)
-        res['examples'] = [[[round(v, 5) for v in row] for row in mm[0].tolist()] for mm in m.cpu()]
-    return res
-
-# %% ../../nbs/papers/05_ibsgl.ipynb #677c322c
-def _imagenet(cfg):
-    return imagenet_box_sets(cfg)
-
-def run(config:str='small',   # 'small', 'full' or 'paper'
-        out=None,             # path of the results JSON to write (None: don't write)
-        progress:bool=True,   # progress bars and one line per finished model
-        **overrides           # any key of the config, e.g. seeds=(0, 1), ft_epochs=5, train_root=...
-       )->dict:               # config, seeds, versions, wall time, runs, summary
-    "Pre-train, fine-tune every variant and evaluate, under a config; return (and optionally save) every number."
-    cfg = get_config(config, **overrides)
-    t0 = time.time()
-    if cfg['data'] == 'imagenet': sets, n_classes = _imagenet(cfg)
-    else:
-        sets, n_classes = fmnist_sets(cfg | dict(decoy_seeds=(0,) if 'decoy' in cfg['experiments'] else ()), progress), 10
-        sets = {e: sets[e] for e in cfg['experiments']}
-    runs, pre = {}, {}
-    for e, s in sets.items():
-        runs[e], pre[e] = {v: {} for v in cfg['variants']}, {}
-        seeds = tuple(cfg.get('decoy_seeds', cfg['seeds']) if e == 'decoy' else cfg['seeds'])
-        for seed in seeds:
-            base, info = pretrain(s['train'], cfg, seed, n_classes, progress)
-            pre[e][str(seed)] = dict(acc=100 * accuracy(base, s['test'], cfg['eval_batch']), train_seconds=info['train_seconds'])
-            for v in cfg['variants']:
-                model, info = finetune(v, base, s['train'], cfg, seed, progress)
-                t1 = time.time()
-                r = evaluate_model(model, s['test'], cfg, s.get('nocue'), examples=seed == seeds[0], progress=progress)
-                runs[e][v][str(seed)] = r | dict(train_seconds=info['train_seconds'], eval_seconds=round(time.time() - t1, 2),
-                                                 history=info['history'])
-                if progress: print(f"{e:9s} {v:15s} seed {seed}: acc {r['acc']:5.1f}  fine-tune {info['train_seconds']:6.1f}s  "
-                                   f"eval {time.time() - t1:5.1f}s  ({time.time() - t0:6.0f}s)", flush=True)
-    res = dict(paper='Zhou, Cheng, Si, Yan, Improving Interpretability by Information Bottleneck Saliency Guided Localization, BMVC 2022',
-               config_name=config, config={k: (list(v) if isinstance(v, tuple) else str(v) if isinstance(v, Path) else v) for k, v in cfg.items()},
-               seeds={e: list(cfg.get('decoy_seeds', cfg['seeds']) if e == 'decoy' else cfg['seeds']) for e in runs}, pretrained=pre,
-               versions=dict(torch=torch.__version__, salnb=salnb.__version__, python=platform.python_version(),
-                             threads=torch.get_num_threads()),
-               wall_seconds=round(time.time() - t0, 1), runs=runs)
-    res['summary'] = summarize(res)
-    if out is not None:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(json.dumps(res, indent=1))
-    return res
 
 # %% ../../nbs/papers/05_ibsgl.ipynb #1bf0c428
 PAPER = dict(source="poster, 'Quantitative Evaluations' tables (network and data set not named; official code: ResNet-50, ImageNet)",
@@ -258,46 +49,6 @@ PAPER = dict(source="poster, 'Quantitative Evaluations' tables (network and data
                    'scorecam': (35.56, 31.0, 60.02, 35.36, 37.08), 'ig': (40.62, 15.41, 34.79, 66.12, 24.24),
                    'fullgrad': (39.55, 20.20, 44.94, 65.99, 25.36)},
              ours=(65.07, 32.74, 58.88, 33.79, 39.26))             # EBPG, mIoU, Bbox, AD %, AI %
-def side_by_side(res:dict, exp:str='cluttered', variant:str='baseline')->'pd.DataFrame':
-    "The paper's rows (explainers on the original network, and 'Ours') next to ours (explainers on `variant`, and Grad-CAM of each IB-SGL model)."
-    import pandas as pd
-    summ = res['summary'][exp]; rows = {}
-    def row(paper, get):
-        return {c: x for i, m in enumerate(METRICS) for c, x in (((METRICS[m], 'paper'), '—' if paper is None else f'{paper[i]:.2f}'),
-                                                                 ((METRICS[m], 'ours'), fmt(get(m))))}
-    for n in EXPLAINERS:
-        if f'{n}.ebpg' in summ.get(variant, {}):
-            rows[f'{EXPLAINERS[n]} ({VARIANTS[variant]})'] = row(PAPER['rows'].get(n), lambda m: summ[variant].get(f'{n}.{m}'))
-    for v in ('ibsgl', 'ibsgl_official'):
-        if v in summ: rows[f'Ours: Grad-CAM of {VARIANTS[v]}'] = row(PAPER['ours'], lambda m: summ[v].get(f'gcam.{m}'))
-    return pd.DataFrame.from_dict(rows, orient='index')
-
-def directions(res:dict, exp:str='cluttered', variant:str='ibsgl')->'pd.DataFrame':
-    "The paper's comparison: Grad-CAM of the IB-SGL model minus each explainer on the baseline, paper Δ vs ours."
-    import pandas as pd
-    if variant not in ('ibsgl', 'ibsgl_official'): raise ValueError(f"`variant` must be 'ibsgl' or 'ibsgl_official', got {variant!r}")
-    out = []
-    for n, p in PAPER['rows'].items():
-        for i, m in enumerate(METRICS):
-            pd_ = PAPER['ours'][i] - p[i]
-            ours = contrast(res, exp, (variant, f'gcam.{m}'), ('baseline', f'{n}.{m}'))
-            out.append(dict(explainer=EXPLAINERS[n], metric=METRICS[m], paper=round(pd_, 2), ours=fmt(ours),
-                            agrees=sign_agreement(pd_, ours)))
-    return pd.DataFrame(out)
-
-def per_explainer(res:dict, exp:str='cluttered', variant:str='ibsgl')->'pd.DataFrame':
-    "Each explainer on the IB-SGL model minus the same explainer on the baseline (paired per seed); + means IB-SGL is higher."
-    import pandas as pd
-    rows = {}
-    for n in EXPLAINERS:
-        d = {METRICS[m]: fmt(contrast(res, exp, (variant, f'{n}.{m}'), ('baseline', f'{n}.{m}'))) for m in METRICS}
-        if exp == 'decoy': d['cue mass (↓)'] = fmt(contrast(res, exp, (variant, f'{n}.cue'), ('baseline', f'{n}.cue')), 2)
-        rows[EXPLAINERS[n]] = d
-    return pd.DataFrame.from_dict(rows, orient='index')
-
-def decoy_table(res:dict, explainers=('gcam', 'egcam', 'ig', 'fullgrad', 'rise'))->'pd.DataFrame':
-    "Background reliance on the decoy set: accuracy with a random cue and without, cue following, map mass on the cue."
-    return decoy_summary(res, VARIANTS, explainers, 'cue')
 
 # %% ../../nbs/papers/05_ibsgl.ipynb #m41n0002
 class FreshAdadelta(torch.optim.Adadelta):
@@ -585,3 +336,75 @@ def demo_table(demo:dict)->'pd.DataFrame':
                       '‖ΔM‖/‖M₀‖': f"{c1['map_change']:.3f}", '‖Δθ‖/‖θ₀‖': f"{c1['weight_change']:.1e}",
                       '‖∇_A‖/‖A‖ at start': f"{c0['feature_step']:.1e}"}
     return pd.DataFrame.from_dict(rows, orient='index')
+
+# %% ../../nbs/papers/05_ibsgl.ipynb #92e491d7
+def _scaled(v:float, size:int, ref:int=224)->float: return v * size / ref
+
+def make_explainers(model:nn.Module, cfg:dict, names=None)->dict:
+    "The paper's explainers (and element-wise Grad-CAM) by short name, with the config's settings."
+    names = tuple(cfg['explainers'] if names is None else names)
+    L, H = cfg['layer'], cfg.get('canvas') or cfg.get('image_size')
+    make = {'gcam': lambda: GradCAM(model, L), 'gcampp': lambda: GradCAMPlusPlus(model, L),
+            'egcam': lambda: ElementwiseGradCAM(model, L), 'scorecam': lambda: ScoreCAM(model, L, batch_size=256),
+            'ep': lambda: ExtremalPerturbation(model, area=cfg['ep_area'], iterations=cfg['ep_iterations'],
+                                               step=max(1, round(_scaled(7, H))), sigma=_scaled(21, H), max_blur=_scaled(20, H)),
+            'rise': lambda: RISE(model, n_masks=cfg['rise_masks'], cells=cfg['rise_cells'], batch_size=1024),
+            'ig': lambda: IntegratedGradients(model, steps=cfg['ig_steps'], batch_size=cfg['ig_steps']),
+            'fullgrad': lambda: FullGrad(model)}
+    bad = [n for n in names if n not in make]
+    if bad: raise ValueError(f"`explainers` must be among {list(make)}, got {bad}")
+    return {n: make[n]() for n in names}
+
+def map_scores(model:nn.Module,          # the explained classifier (for AD / AI)
+               maps:Tensor,              # B×1×H×W maps of the ground-truth class
+               x:Tensor, y:Tensor,       # the images and labels
+               boxes,                    # B×4 object boxes (x0, y0, x1, y1), or a list of N_i×4 per sample (union)
+               threshold:float=0.5,      # mIoU threshold (fraction of the map's maximum)
+               cue_mask:Tensor|None=None # B×1×H×W decoy cue (adds 'cue')
+              )->dict:                   # per-sample tensors in [0, 1]: ebpg, miou, bbox, ad, ai (, cue)
+    "Per-sample EBPG, mIoU, Bbox, Average Drop and Average Increase (and the mass on the decoy cue)."
+    ad, ai = average_drop_increase(model, x, maps, y)
+    out = dict(ebpg=energy_pointing_game(maps, boxes=boxes), miou=miou(maps, boxes=boxes, threshold=threshold),
+               bbox=box_ratio(maps, boxes=boxes), ad=ad, ai=ai)
+    if cue_mask is not None: out['cue'] = content_heatmap(maps, masks=cue_mask)
+    return out
+
+# %% ../../nbs/papers/05_ibsgl.ipynb #ae9d2e6c
+def evaluate_model(model:nn.Module,        # fine-tuned model (eval mode)
+                   test:Dataset,           # samples with image, label, box (and cue_mask / cue_class on the decoy set)
+                   cfg:dict,
+                   nocue:Dataset|None=None,# the test set without cues (decoy)
+                   examples:bool=False,    # keep Grad-CAM layer maps of the first `n_examples` test images
+                   progress:bool=False)->dict: # plain numbers in percent, JSON-ready
+    "Accuracy, EBPG / mIoU / Bbox / AD / AI (and cue mass) per explainer, and the decoy measures, of one model."
+    dev = next(model.parameters()).device
+    expl = make_explainers(model, cfg)
+    per = {n: {} for n in expl}; acc, follow, area = [], [], []; seen = 0
+    for b in tqdm(eval_loader(test, cfg['eval_batch']), desc='evaluate', leave=False, disable=not progress):
+        x, y = b['image'].to(dev), b['label'].to(dev)
+        bx = b['box'].to(dev) if 'box' in b else b['boxes']            # one box (canvases) or a list of N_i×4 (ImageNet)
+        cue = b['cue_mask'].to(dev) if 'cue_mask' in b else None
+        with torch.no_grad(): pred = model(x).argmax(1)
+        acc.append((pred == y).float().cpu())
+        if cue is not None:
+            follow.append(cue_following(pred, y, b['cue_class'].to(dev)).cpu()); area.append(cue.flatten(1).float().mean(1).cpu())
+        for n, e in expl.items():
+            k = len(x) if n not in EXPENSIVE else max(0, min(len(x), cfg['n_expensive'] - seen))
+            if k == 0: continue
+            s = map_scores(model, e(x[:k], y[:k]), x[:k], y[:k], bx[:k], cfg['miou_threshold'], None if cue is None else cue[:k])
+            for m, v in s.items(): per[n].setdefault(m, []).append(v.detach().cpu())
+        seen += len(x)
+    res = dict(acc=100 * torch.cat(acc).mean().item(), n_test=seen, explainers={})
+    for n, d in per.items():
+        res['explainers'][n] = {m: 100 * torch.cat(v).mean().item() for m, v in d.items()} | dict(n_images=len(torch.cat(d['ebpg'])))
+    if follow:
+        f = torch.cat(follow); f = f[~f.isnan()]
+        res['cue_following'] = 100 * f.mean().item() if len(f) else float('nan')
+        res['cue_area'] = 100 * torch.cat(area).mean().item()
+    if nocue is not None: res['acc_nocue'] = 100 * accuracy(model, nocue, cfg['eval_batch'])
+    if examples and cfg.get('n_examples'):
+        xb = torch.stack([test[i]['image'] for i in range(cfg['n_examples'])]).to(dev)
+        yb = torch.stack([test[i]['label'] for i in range(cfg['n_examples'])]).to(dev)
+        m = GradCAM(model, cfg['layer']).layer_map(xb, yb)
+        res['examples'] = [[[round(v, 5) for v in row] for row in mm[0].tolist()] for mm in m.cpu()]
+    return res
