@@ -349,10 +349,10 @@ def _parse_params(items):
     return out
 
 PAPERS = ('scaat', 'mipin', 'iba', 'gc', 'ibsgl')    # papers whose notebooks have a `run(config, out)` (see nbs/papers/)
-RUN_MODULES = {'iba': 'iba_canvas', 'ibsgl': 'ibsgl_ablation'}   # where a paper's `run` and `CONFIGS` live when not in salnb.papers.<paper> (the ablation pages)
+RUN_MODULES = {'iba': 'iba_canvas', 'ibsgl': 'ibsgl_ablation', 'scaat': 'scaat_ablation'}   # where a paper's `run` and `CONFIGS` live when not in salnb.papers.<paper> (the ablation pages)
 
 def run_module(paper:str): # the module holding `paper`'s `run(config, out)` and its `CONFIGS`
-    "salnb.papers.<paper>, or the paper's ablation page: IBA's `salnb.papers.iba_canvas` (the photo run is `iba.run_photos`), IB-SGL's `salnb.papers.ibsgl_ablation` (the campaign is `ibsgl.run_main`)."
+    "salnb.papers.<paper>, or the paper's ablation page: IBA's `salnb.papers.iba_canvas` (the photo run is `iba.run_photos`), IB-SGL's and SCAAT's `salnb.papers.ibsgl_ablation` and `salnb.papers.scaat_ablation` (their campaigns are `run_main` in `ibsgl` and `scaat`)."
     if paper not in PAPERS: raise ValueError(f"`PAPER` must be one of {', '.join(PAPERS)}, got {paper!r}")
     return importlib.import_module(f'salnb.papers.{RUN_MODULES.get(paper, paper)}')
 
@@ -481,7 +481,7 @@ def _parser():
     e.add_argument('--dpi', type=int, default=100, help='figure resolution (default: 100)')
     e.add_argument('--palette', action='store_true', help='write a 256-colour PNG, about 3x smaller (for docs)')
     e.add_argument('--quiet', action='store_true', help='no progress bars (they are off anyway when stderr is not a terminal)')
-    r = sub.add_parser('reproduce', help="run a paper notebook's experiment: salnb.papers.<PAPER>.run (iba: iba_canvas.run, ibsgl: ibsgl_ablation.run)",
+    r = sub.add_parser('reproduce', help="run a paper notebook's experiment: salnb.papers.<PAPER>.run (iba: iba_canvas.run, ibsgl: ibsgl_ablation.run, scaat: scaat_ablation.run)",
                        description="Run the experiment of a paper notebook (nbs/papers/) and write its results. "
                                    "--small (the default) is a smoke test that trains to about chance accuracy: it shows "
                                    "the pipeline runs, not the paper's results. The run whose committed results the notebook "

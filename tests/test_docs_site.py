@@ -55,7 +55,7 @@ def test_every_paper_page(site, dump_dom):
     "Each paper's page renders its claim, its results tables from the committed JSON and its differences section, and the overview links to it."
     overview, _ = rendered(dump_dom, site/'papers'/'overview.html')
     html = (site/'papers'/'overview.html').read_text()
-    for page in ('scaat', 'mipin', 'iba', 'gc', 'ibsgl', 'iba_canvas', 'ibsgl_ablation'):   # the last two: ablation pages with the paper-size configs
+    for page in ('scaat', 'mipin', 'iba', 'gc', 'ibsgl', 'iba_canvas', 'ibsgl_ablation', 'scaat_ablation'):   # the last three: ablation pages, with the paper-size configs
         text, imgs = rendered(dump_dom, site/'papers'/f'{page}.html')
         assert 'Differences from the paper' in text and 'paper-size config' in text.lower(), page
         assert re.search(r'\bagree|\breproduced\b|\bcontradicted\b', text) and 'ours' in text.lower(), page   # the side-by-side verdicts are rendered

@@ -6,34 +6,28 @@ Docs: https://salnb.github.io/salnb/papers/scaat.html.md"""
 
 # %% ../../nbs/papers/01_scaat.ipynb #4d93f10c
 from __future__ import annotations
-import json, math, platform, statistics, time
+import math, time
 from pathlib import Path
-import numpy as np
 import torch
-from torch import nn, Tensor
+from torch import nn
 from torch.utils.data import Dataset, default_collate
-import salnb
-from ..data import ClutteredFashionMNIST, Decoy, load_fashion_mnist, TexturedFashionMNIST, precompute
-from ..models import SmallCNN, ResNet20
+from ..data import TexturedFashionMNIST, precompute
+from ..models import ResNet20
 from ..train.loop import fit, load_checkpoint
 from ..train.methods import Regular, SCAAT, SaliencyGuided
 from ..attr.gradient import AbsGradient, SmoothGrad, IntegratedGradients
 from ..metrics.sparsity import entropy, compressed_size, gini
 from ..metrics.faithfulness import aopc_rel
-from ..metrics.localization import content_heatmap
 from ..metrics.runner import evaluate
 from .common import (resolve_config, jsonable, Job, check_shard, run_campaign, result_path, results_frame, load_result,
-                                 load_campaign, Claim, assess, paired, Check, Checks, fmt, mean_sd, write_json_atomic)
+                                 load_campaign, Claim, assess, paired, Check, Checks, fmt, mean_sd)
 
 # %% auto #0
-__all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'CONFIGS', 'PAPER', 'MAIN_VARIANTS', 'MAIN_LABELS', 'SHARED_BASELINE_KEYS',
-           'MAIN_CONFIGS', 'PROVENANCE', 'MAIN_CLAIMS', 'Q_CLAIM', 'Stacked', 'get_config', 'make_data',
-           'cifar_resnet18', 'make_model', 'make_method', 'spearman', 'train_variant', 'explainers', 'map_metrics',
-           'summarize', 'accuracy', 'decoy_metrics', 'time_steps', 'run', 'table1', 'table2', 'table3', 'decoy_table',
-           'claims', 'plot_fig2', 'get_main_config', 'main_sets', 'QTrace', 'main_method', 'baseline_source',
-           'check_shared_baseline', 'train_main', 'precompute_full', 'run_main_job', 'main_jobs', 'run_main',
-           'main_frame', 'claims_status', 'main_checks', 'campaign_progress', 'main_summary', 'q_trace', 'plot_q',
-           'deviations', 'paper_beside']
+__all__ = ['EXPLAINERS', 'PAPER', 'METRIC_NAMES', 'MAIN_VARIANTS', 'MAIN_LABELS', 'SHARED_BASELINE_KEYS', 'MAIN_CONFIGS',
+           'PROVENANCE', 'MAIN_CLAIMS', 'Q_CLAIM', 'Stacked', 'spearman', 'get_main_config', 'main_sets', 'QTrace',
+           'main_method', 'baseline_source', 'check_shared_baseline', 'train_main', 'precompute_full', 'run_main_job',
+           'main_jobs', 'run_main', 'explainers', 'map_metrics', 'summarize', 'accuracy', 'main_frame', 'claims_status',
+           'main_checks', 'campaign_progress', 'main_summary', 'q_trace', 'plot_q', 'deviations', 'paper_beside']
 
 # %% ../../nbs/papers/01_scaat.ipynb #c2da8140
 class Stacked(Dataset):
@@ -51,111 +45,6 @@ class Stacked(Dataset):
         "The first `n` samples (a view)."
         out = Stacked.__new__(Stacked); out.t = {k: v[:n] for k, v in self.t.items()}; return out
 
-# %% ../../nbs/papers/01_scaat.ipynb #3e35622c
-VARIANTS = ('regular', 'sgt', 'scaat_fixed', 'scaat_adaptive')
-LABELS = {'regular': 'Regular', 'sgt': 'Ismail (SGT)', 'scaat_fixed': 'SCAAT fixed q',
-          'scaat_adaptive': 'SCAAT adapt. q', 'scaat_fgsm': 'SCAAT FGSM'}
-EXPLAINERS = ('gradient', 'smoothgrad', 'ig')
-
-_FULL = dict(
-    data='fmnist', source='embedded', root=None,            # the 3 000/1 000-image subset bundled with salnb (same data everywhere)
-    canvas=40, scale=(0.7, 1.0), n_clutter=4,                # cluttered canvases
-    n_train=3000, n_test=1000, n_eval=128,                   # canvases for training / accuracy / map metrics
-    model='SmallCNN', width=16, pool='max',                # global max pooling: 66 % vs 40 % test accuracy after 6 regular epochs (avg)
-    epochs=6, batch_size=64, optimizer='adam', lr=3e-3, weight_decay=0.0, schedule='none',
-    eps=0.1, steps=4, lam=1.0, q0=0.5, gamma=0.05, q_min=0.1, q_max=0.9, warmup_epochs=1, region=4,   # SCAAT
-    sgt_frac=0.5, sgt_lam=1.0,                               # SGT (the official README's 50 %, random fill)
-    sg_n=50, sg_sigma=0.15, ig_steps=50,                     # explainers
-    fraction=0.2, aopc_steps=20, repeats=5, eval_batch=64,   # AOPC as in the paper: 20 % in 20 steps, 5 repeats
-    variants=VARIANTS, fgsm=True, decoy=True, decoy_size=4, decoy_p=0.9,
-    timing_rounds=10, seed=0, device='cpu')
-
-CONFIGS = {
-    'small': {**_FULL, 'n_train': 256, 'n_test': 64, 'n_eval': 12, 'width': 8, 'epochs': 2, 'sg_n': 4, 'ig_steps': 4,
-              'repeats': 2, 'eval_batch': 32, 'timing_rounds': 2},
-    'full': _FULL,
-    'paper': {**_FULL, 'data': 'cifar10', 'root': '~/data/cifar10', 'model': 'resnet18', 'n_train': None, 'n_test': None,
-              'n_eval': 1000, 'epochs': 100, 'batch_size': 128, 'optimizer': 'sgd', 'lr': 0.1, 'weight_decay': 5e-4,
-              'schedule': 'cosine', 'eps': 8/255, 'decoy': False, 'timing_rounds': 20, 'device': None},
-}
-
-def get_config(config:str='small', **overrides)->dict:
-    "A copy of the named configuration with `overrides` applied; unknown names raise."
-    cfg = resolve_config(CONFIGS, config, overrides, resolve_device=False)   # `device=None` is resolved when training
-    for v in cfg['variants']:
-        if v not in VARIANTS: raise ValueError(f"`variants` must be drawn from {VARIANTS}, got {v!r}")
-    return cfg
-
-# %% ../../nbs/papers/01_scaat.ipynb #ef57f8dc
-class _Dicts(Dataset):
-    "(image, label) samples as dicts."
-    def __init__(self, ds): self.ds = ds
-    def __len__(self): return len(self.ds)
-    def __getitem__(self, i):
-        x, y = self.ds[i]
-        return dict(image=x, label=torch.as_tensor(y), index=torch.tensor(i))
-
-def _cifar10(root, n_train=None, n_test=None):
-    import torchvision, torchvision.transforms as T
-    root = Path(root).expanduser()
-    try:
-        tr = torchvision.datasets.CIFAR10(str(root), train=True, download=False,
-                                          transform=T.Compose([T.RandomCrop(32, padding=4), T.RandomHorizontalFlip(), T.ToTensor()]))
-        te = torchvision.datasets.CIFAR10(str(root), train=False, download=False, transform=T.ToTensor())
-    except RuntimeError as e:
-        raise FileNotFoundError(f"CIFAR-10 not found under `root` {root} ({e}); download it once with "
-                                f"torchvision.datasets.CIFAR10({str(root)!r}, download=True)") from None
-    sub = lambda d, n: d if n is None else torch.utils.data.Subset(d, range(n))
-    return dict(train=_Dicts(sub(tr, n_train)), test=_Dicts(sub(te, n_test)))
-
-def make_data(cfg:dict)->dict: # name -> dataset: train, test (and decoy_train, decoy_cue, decoy_none, decoy_random)
-    "The datasets of a configuration."
-    if cfg['data'] == 'cifar10': return _cifar10(cfg['root'], cfg['n_train'], cfg['n_test'])
-    if cfg['data'] != 'fmnist': raise ValueError(f"`data` must be 'fmnist' or 'cifar10', got {cfg['data']!r}")
-    xs, ys = load_fashion_mnist('train', cfg['root'], cfg['source'])
-    xt, yt = load_fashion_mnist('test', cfg['root'], cfg['source'])
-    kw = dict(canvas=cfg['canvas'], scale=tuple(cfg['scale']), n_clutter=cfg['n_clutter'])
-    s, ntr, nte = cfg['seed'], cfg['n_train'], cfg['n_test']
-    out = dict(train=Stacked(ClutteredFashionMNIST(xs, ys, n=ntr, seed=s, **kw)),
-               test=Stacked(ClutteredFashionMNIST(xt, yt, n=nte, seed=s + 1, **kw)))
-    if cfg['decoy']:
-        d = lambda **k: Decoy(size=cfg['decoy_size'], **k)
-        out['decoy_train'] = Stacked(ClutteredFashionMNIST(xs, ys, n=ntr, seed=s, decoy=d(p=cfg['decoy_p']), **kw))
-        for name, dec in (('decoy_cue', d(p=1.0)), ('decoy_none', d(split='test', test_mode='none')),
-                          ('decoy_random', d(p=1.0, split='test', test_mode='random'))):
-            out[name] = Stacked(ClutteredFashionMNIST(xt, yt, n=nte, seed=s + 1, decoy=dec, **kw))
-    return out
-
-# %% ../../nbs/papers/01_scaat.ipynb #462077a3
-def cifar_resnet18(n_classes:int=10)->nn.Module:
-    "torchvision's ResNet-18 with the usual CIFAR stem (3×3 stride-1 first conv, no max-pool)."
-    import torchvision
-    m = torchvision.models.resnet18(weights=None, num_classes=n_classes)
-    m.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False); m.maxpool = nn.Identity()
-    return m
-
-def make_model(cfg:dict)->nn.Module:
-    "The configuration's model, initialised from `cfg['seed']` without touching the global RNG."
-    in_ch = 3 if cfg['data'] == 'cifar10' else 1
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(cfg['seed'])
-        if cfg['model'] == 'SmallCNN': return SmallCNN(in_ch, 10, width=cfg['width'], pool=cfg['pool'])
-        if cfg['model'] == 'ResNet20': return ResNet20(in_ch, 10, width=cfg['width'], pool=cfg['pool'])
-        if cfg['model'] == 'resnet18': return cifar_resnet18(10)
-    raise ValueError(f"`model` must be 'SmallCNN', 'ResNet20' or 'resnet18', got {cfg['model']!r}")
-
-def make_method(name:str,          # a variant: 'regular', 'sgt', 'scaat_fixed', 'scaat_adaptive', 'scaat_fgsm'
-                cfg:dict, n_train:int, steps_per_epoch:int):
-    "The training step object of a variant."
-    if name == 'regular': return Regular()
-    if name == 'sgt': return SaliencyGuided(frac=cfg['sgt_frac'], lam=cfg['sgt_lam'], seed=cfg['seed'])
-    if name in ('scaat_fixed', 'scaat_adaptive', 'scaat_fgsm'):
-        return SCAAT(n_train, eps=cfg['eps'], steps=cfg['steps'], attack='fgsm' if name == 'scaat_fgsm' else 'pgd',
-                     lam=cfg['lam'], q0=cfg['q0'], adaptive=name != 'scaat_fixed', gamma=cfg['gamma'],
-                     q_min=cfg['q_min'], q_max=cfg['q_max'], warmup=cfg['warmup_epochs'] * steps_per_epoch,
-                     region=cfg['region'], seed=cfg['seed'])
-    raise ValueError(f"`name` must be one of {VARIANTS + ('scaat_fgsm',)}, got {name!r}")
-
 # %% ../../nbs/papers/01_scaat.ipynb #af0cdb33
 def spearman(a, b)->float:
     "Spearman rank correlation (average ranks for ties); 0 when either side is constant."
@@ -171,156 +60,8 @@ def spearman(a, b)->float:
     den = (ra.pow(2).sum() * rb.pow(2).sum()).sqrt()
     return float((ra * rb).sum() / den) if den > 0 else 0.0
 
-def _optimizer(cfg, model):
-    if cfg['optimizer'] == 'adam': return torch.optim.Adam(model.parameters(), cfg['lr'], weight_decay=cfg['weight_decay'])
-    if cfg['optimizer'] == 'sgd': return torch.optim.SGD(model.parameters(), cfg['lr'], momentum=0.9, weight_decay=cfg['weight_decay'])
-    raise ValueError(f"`optimizer` must be 'adam' or 'sgd', got {cfg['optimizer']!r}")
-
-def _device(cfg): return torch.device(cfg['device'] or ('cuda' if torch.cuda.is_available() else 'cpu'))
-
-def train_variant(name:str, cfg:dict, train_ds:Dataset, progress:bool=False)->tuple[nn.Module, dict]: # (model in eval mode, info)
-    "Train one variant from the configuration's initial weights; return the model and its training record."
-    model = make_model(cfg).to(_device(cfg))
-    spe = math.ceil(len(train_ds) / cfg['batch_size'])
-    meth = make_method(name, cfg, len(train_ds), spe)
-    opt = _optimizer(cfg, model)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg['epochs']) if cfg['schedule'] == 'cosine' else None
-    diag = []
-    def on_step(info):
-        if isinstance(meth, SCAAT) and info['epoch'] == cfg['epochs'] - 1:
-            L = meth.last; al = L['allowed'].expand_as(L['delta'])
-            diag.append((L['allowed'].float().mean().item(), (L['delta'].abs() * al).sum().item() / max(al.sum().item(), 1),
-                         L['correct'].float().mean().item()))
-    hist = fit(model, meth, train_ds, cfg['epochs'], opt, batch_size=cfg['batch_size'], scheduler=sched, seed=cfg['seed'],
-               progress=progress, on_step=on_step)
-    info = dict(history=hist, sec_per_epoch=statistics.median(h['seconds'] for h in hist))
-    if isinstance(meth, SCAAT):
-        q = meth.q
-        d = torch.tensor(diag).mean(0).tolist()
-        info['scaat'] = dict(allowed=d[0], delta_mean=d[1], adv_acc=d[2], q_mean=q.mean().item(), q_std=q.std().item(),
-                             q_at_min=(q <= cfg['q_min'] + 1e-6).float().mean().item(), q_at_max=(q >= cfg['q_max'] - 1e-6).float().mean().item(),
-                             q_hist=torch.histc(q, 8, 0, 1).int().tolist())
-        if isinstance(train_ds, Stacked) and 'mask' in train_ds.t:
-            info['scaat']['q_vs_background'] = spearman(q, 1 - train_ds.t['mask'].float().flatten(1).mean(1))
-    return model.eval(), info
-
-# %% ../../nbs/papers/01_scaat.ipynb #21c45410
-def explainers(model:nn.Module, cfg:dict, which=EXPLAINERS)->dict:
-    "The paper's three saliency methods as salnb explainers (magnitudes)."
-    make = {'gradient': lambda: AbsGradient(model),
-            'smoothgrad': lambda: SmoothGrad(model, n=cfg['sg_n'], sigma=cfg['sg_sigma'], reduce='abs_sum', seed=cfg['seed']),
-            'ig': lambda: IntegratedGradients(model, steps=cfg['ig_steps'], reduce='abs_sum')}
-    return {k: make[k]() for k in which}
-
-def map_metrics(cfg:dict)->dict:
-    "Metric functions for `salnb.metrics.runner.evaluate`: sparsity, and AOPC MoRF/LeRF with their curves."
-    def aopc(model, x, maps, target):
-        _, c = aopc_rel(model, x, maps, target, fraction=cfg['fraction'], steps=cfg['aopc_steps'], repeats=cfg['repeats'],
-                        batch_size=256, seed=cfg['seed'], return_curves=True)
-        return {'morf': c['aopc_morf'], 'lerf': c['aopc_lerf'], 'morf_curve': c['morf'], 'lerf_curve': c['lerf']}
-    return {'entropy': lambda maps: entropy(maps), 'entropy_hist': lambda maps: entropy(maps, 'histogram'),
-            'size_kb': lambda maps: compressed_size(maps), 'gini': lambda maps: gini(maps), 'aopc': aopc}
-
-def summarize(df)->dict: # explainer -> {n, entropy, entropy_hist, size_kb, gini, aopc_morf, aopc_lerf, aopc_rel, aopc_rel_median, curves, per-sample entropies}
-    "Aggregate the runner's tidy table per explainer."
-    out = {}
-    for e, d in df.groupby('explainer', sort=False):
-        s = d[d['step'].isna()].pivot_table(index='sample', columns='metric', values='value')
-        c = d[d['step'].notna()].groupby(['metric', 'step'])['value'].mean()
-        m, l = float(s['aopc.morf'].mean()), float(s['aopc.lerf'].mean())
-        out[e] = dict(n=len(s), entropy=float(s['entropy'].mean()), entropy_hist=float(s['entropy_hist'].mean()),
-                      size_kb=float(s['size_kb'].mean()), gini=float(s['gini'].mean()), aopc_morf=m, aopc_lerf=l,
-                      aopc_rel=m / l if l > 0 else None,
-                      aopc_rel_median=float((s['aopc.morf'] / s['aopc.lerf'].clip(lower=1e-6)).median()),
-                      morf_curve=c['aopc.morf_curve'].tolist(), lerf_curve=c['aopc.lerf_curve'].tolist(),
-                      entropy_values=s['entropy'].tolist(), entropy_hist_values=s['entropy_hist'].tolist())
-    return out
-
-def accuracy(model:nn.Module, ds:Dataset, batch_size:int=256)->float:
-    "Top-1 accuracy of `model` on a dataset of dicts."
-    dl = torch.utils.data.DataLoader(ds, batch_size=batch_size, collate_fn=default_collate,
-                                     generator=torch.Generator())   # its base seed must not come from the global RNG
-    dev = next(model.parameters()).device; hit = n = 0
-    with torch.no_grad():
-        for b in dl:
-            hit += (model(b['image'].to(dev)).argmax(1).cpu() == b['label']).sum().item(); n += len(b['label'])
-    return hit / n
-
-# %% ../../nbs/papers/01_scaat.ipynb #9c452a53
-def decoy_metrics(model:nn.Module, data:dict, cfg:dict)->dict:
-    "Accuracy with / without / with a random cue, and the gradient map's mass on the cue and on the item."
-    res = {f'acc_{k}': accuracy(model, data[f'decoy_{k}']) for k in ('cue', 'none', 'random')}
-    ms = {'cue_mass': lambda maps, cue_mask: content_heatmap(maps, masks=cue_mask[:, 0], absolute=True),
-          'object_mass': lambda maps, masks: content_heatmap(maps, masks=masks[:, 0], absolute=True)}
-    df = evaluate(explainers(model, cfg, ('gradient',)), ms, data['decoy_cue'].head(cfg['n_eval']), model=model,
-                  target='predicted', batch_size=cfg['eval_batch'], progress=False)
-    res.update({k: float(v) for k, v in df.groupby('metric')['value'].mean().items()})
-    return res
-
-def time_steps(cfg:dict, train_ds:Dataset, rounds:int)->dict: # seconds per step (median) and × regular, per method
-    "Interleaved timing of one training step (forward, backward, optimiser) of regular, SGT, SCAAT PGD-k and SCAAT FGSM."
-    n = min(cfg['batch_size'], len(train_ds))
-    batch = default_collate([train_ds[i] for i in range(n)])
-    dev = _device(cfg)
-    batch = dict(image=batch['image'].to(dev), label=batch['label'].to(dev), index=torch.arange(n, device=dev), iteration=0)
-    model = make_model(cfg).to(dev).train(); opt = _optimizer(cfg, model)
-    meths = {'regular': make_method('regular', cfg, n, 1), 'sgt': make_method('sgt', cfg, n, 1),
-             f"pgd{cfg['steps']}": make_method('scaat_adaptive', cfg, n, 1), 'fgsm': make_method('scaat_fgsm', cfg, n, 1)}
-    ts = {k: [] for k in meths}
-    for r in range(rounds + 1):                                   # round 0 is a warm-up
-        for k, m in meths.items():
-            if dev.type == 'cuda': torch.cuda.synchronize(dev)
-            t0 = time.perf_counter()
-            out = m(model, batch); opt.zero_grad(set_to_none=True); out['loss'].backward(); opt.step()
-            if dev.type == 'cuda': torch.cuda.synchronize(dev)
-            if r: ts[k].append(time.perf_counter() - t0)
-    med = {k: statistics.median(v) for k, v in ts.items()}
-    return dict(batch=n, rounds=rounds, step_seconds=med, x_regular={k: v / med['regular'] for k, v in med.items()})
-
-# %% ../../nbs/papers/01_scaat.ipynb #d4c207b8
-def _versions():
-    return dict(salnb=salnb.__version__, torch=torch.__version__, numpy=np.__version__, python=platform.python_version(),
-                threads=torch.get_num_threads())
-
-def run(config:str='small',   # 'small' (tests), 'full' (the committed CPU run) or 'paper' (CIFAR-10, ResNet-18; GPU)
-        out:str|Path|None=None, # write the results JSON here
-        progress:bool=True,     # progress bars and one line per finished variant
-        **overrides             # any configuration key, e.g. epochs=2
-       )->dict:                 # config, versions, wall time, and every number the tables show
-    "Train and evaluate regular, SGT and SCAAT (fixed / adaptive q, and FGSM) as in Xu et al. (2023) Tables 1–3 and Fig. 2."
-    cfg = get_config(config, **overrides)
-    t0 = time.time()
-    say = print if progress else (lambda *a, **k: None)
-    res = dict(paper='Xu et al. 2023, SCAAT', config_name=config, config=cfg, seed=cfg['seed'], versions=_versions())
-    with torch.random.fork_rng(devices=[]):
-        data = make_data(cfg)
-        res['data'] = {k: len(v) for k, v in data.items()}
-        te = data['test']
-        ev = te.head(cfg['n_eval']) if isinstance(te, Stacked) else torch.utils.data.Subset(te, range(min(cfg['n_eval'], len(te))))
-        res['main'] = {}
-        for v in tuple(cfg['variants']) + (('scaat_fgsm',) if cfg['fgsm'] else ()):
-            model, info = train_variant(v, cfg, data['train'], progress)
-            which = ('gradient',) if v == 'scaat_fgsm' else EXPLAINERS
-            df = evaluate(explainers(model, cfg, which), map_metrics(cfg), ev, model=model, target='predicted',
-                          batch_size=cfg['eval_batch'], progress=progress)
-            res['main'][v] = dict(acc=accuracy(model, data['test']), train=info, maps=summarize(df))
-            say(f"{v}: acc {res['main'][v]['acc']:.3f}, {info['sec_per_epoch']:.1f} s/epoch, {time.time() - t0:.0f} s so far")
-        if cfg['decoy']:
-            res['decoy'] = {}
-            for v in cfg['variants']:
-                model, info = train_variant(v, cfg, data['decoy_train'], progress)
-                res['decoy'][v] = dict(train=dict(sec_per_epoch=info['sec_per_epoch'], history=info['history']),
-                                       **decoy_metrics(model, data, cfg))
-                say(f"decoy {v}: cue mass {res['decoy'][v]['cue_mass']:.3f}, {time.time() - t0:.0f} s so far")
-        if cfg['timing_rounds']: res['timing'] = time_steps(cfg, data['train'], cfg['timing_rounds'])
-    res['wall_seconds'] = round(time.time() - t0, 1)
-    res = jsonable(res)
-    if out is not None:
-        out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(res, indent=1))
-    return res
-
 # %% ../../nbs/papers/01_scaat.ipynb #cd67bca1
+EXPLAINERS = ('gradient', 'smoothgrad', 'ig')   # the paper's three saliency methods
 def _t1(rows):   # metric -> explainer -> (Rgl., Ismail, Ours)
     ms, ex = ('entropy', 'size_kb', 'aopc_lerf_e3', 'aopc_rel'), EXPLAINERS
     return {m: {e: tuple(rows[i][3 * j:3 * j + 3]) for j, e in enumerate(ex)} for i, m in enumerate(ms)}
@@ -342,118 +83,7 @@ PAPER = dict(
                         'scaat_fixed': ((0.671, 215), (0.721, 266)), 'scaat_adaptive': ((0.682, 321), (0.738, 368))}},
     table3={'regular': (68.7, 0.455, 1.0), 'pgd': (68.3, 0.601, 2.5), 'fgsm': (68.4, 0.578, 1.4)},   # ImageNet: acc %, Gini, time ×
 )
-_MNAMES = {'entropy': 'Sal. entropy ↓', 'size_kb': 'Sal. size (KB) ↓', 'aopc_lerf_e3': 'AOPC_LeRF ↓ (10⁻³)', 'aopc_rel': 'AOPC_rel ↑'}
-_LOWER = {'entropy': True, 'size_kb': True, 'aopc_lerf_e3': True, 'aopc_rel': False}
-
-def _ours(s, metric, entropy_kind='entropy_hist'):
-    if metric == 'entropy': return s[entropy_kind]
-    if metric == 'aopc_lerf_e3': return 1e3 * s['aopc_lerf']
-    return s[metric]
-
-def _better(a, b, lower):
-    if a is None or b is None: return None
-    return a < b if lower else a > b
-
-def table1(res:dict, dataset:str='CIFAR-10', entropy_kind:str='entropy_hist')->'pd.DataFrame':
-    "Table 1: the paper's (Rgl., Ismail, Ours) next to ours (regular, SGT, SCAAT adaptive q), per explainer and metric."
-    import pandas as pd
-    if dataset not in PAPER['table1']: raise ValueError(f"`dataset` must be one of {list(PAPER['table1'])}, got {dataset!r}")
-    rows = []
-    for e in EXPLAINERS:
-        for m in _MNAMES:
-            p = PAPER['table1'][dataset][m][e]
-            o = [_ours(res['main'][v]['maps'][e], m, entropy_kind) if v in res['main'] else None for v in ('regular', 'sgt', 'scaat_adaptive')]
-            ok = _better(o[2], o[0], _LOWER[m]), _better(o[2], o[1], _LOWER[m])
-            rows.append({'explainer': e, 'metric': _MNAMES[m], 'paper Rgl.': p[0], 'paper Ismail': p[1], 'paper Ours': p[2],
-                         'ours Regular': o[0], 'ours SGT': o[1], 'ours SCAAT': o[2],
-                         'SCAAT better than Regular (paper: yes)': {True: 'agrees', False: 'does not', None: '—'}[ok[0]],
-                         'than SGT (paper: yes)': {True: 'agrees', False: 'does not', None: '—'}[ok[1]]})
-    return pd.DataFrame(rows).set_index(['explainer', 'metric'])
-
-def table2(res:dict)->'pd.DataFrame':
-    "Table 2: accuracy and gradient AOPC_rel per variant, the paper's ResNet-18 columns next to ours."
-    import pandas as pd
-    rows = []
-    for v in VARIANTS:
-        r = {'method': LABELS[v]}
-        for ds, t in PAPER['table2'].items(): r[f'{ds} perf.'], r[f'{ds} AOPC_rel'] = t[v][0]
-        if v in res['main']:
-            g = res['main'][v]['maps']['gradient']
-            r.update({'ours acc.': res['main'][v]['acc'], 'ours AOPC_rel': g['aopc_rel'], 'ours AOPC_rel (median per image)': g['aopc_rel_median']})
-        rows.append(r)
-    return pd.DataFrame(rows).set_index('method')
-
-def table3(res:dict)->'pd.DataFrame':
-    "Table 3: accuracy, gradient Gini and cost × regular (epoch medians of the training runs, and interleaved steps)."
-    import pandas as pd
-    tm = res.get('timing', {}).get('x_regular', {})
-    pgd = f"pgd{res['config']['steps']}"
-    rows = []
-    for key, v, lab in (('regular', 'regular', 'Regular'), ('pgd', 'scaat_adaptive', f"SCAAT ({pgd.upper()})"), ('fgsm', 'scaat_fgsm', 'SCAAT (FGSM)')):
-        p = PAPER['table3'][key]; r = res['main'].get(v)
-        rows.append({'method': lab, 'paper acc. %': p[0], 'paper Gini': p[1], 'paper time ×': p[2],
-                     'ours acc. %': 100 * r['acc'] if r else None, 'ours Gini': r['maps']['gradient']['gini'] if r else None,
-                     'ours s/epoch': r['train']['sec_per_epoch'] if r else None,
-                     'ours × regular (epochs)': r['train']['sec_per_epoch'] / res['main']['regular']['train']['sec_per_epoch'] if r else None,
-                     'ours × regular (interleaved steps)': tm.get({'regular': 'regular', 'pgd': pgd, 'fgsm': 'fgsm'}[key])})
-    return pd.DataFrame(rows).set_index('method')
-
-def decoy_table(res:dict)->'pd.DataFrame':
-    "Background reliance: accuracy with / without / with a random cue, gradient-map mass on the cue and on the item."
-    import pandas as pd
-    cols = {'acc_cue': 'acc. (class cue)', 'acc_none': 'acc. (no cue)', 'acc_random': 'acc. (random cue)',
-            'cue_mass': 'map mass on cue', 'object_mass': 'map mass on item'}
-    return pd.DataFrame([{'method': LABELS[v], **{c: r[k] for k, c in cols.items()}} for v, r in res.get('decoy', {}).items()]).set_index('method')
-
-# %% ../../nbs/papers/01_scaat.ipynb #6151839c
-def claims(res:dict)->'pd.DataFrame':
-    "Each qualitative claim of the paper: does our run show the same direction?"
-    import pandas as pd
-    M = res['main']; g = lambda v, k, e='gradient': M[v]['maps'][e][k] if v in M else None
-    rows = []
-    def add(claim, ours):
-        rows.append({'claim': claim, 'paper': 'yes', 'ours': {True: 'agrees', False: 'does not', None: 'n/a'}[ours]})
-    for e in EXPLAINERS:
-        add(f'{e}: SCAAT lowers AOPC_LeRF vs regular', _better(g('scaat_adaptive', 'aopc_lerf', e), g('regular', 'aopc_lerf', e), True))
-        add(f'{e}: SCAAT raises AOPC_rel vs regular', _better(g('scaat_adaptive', 'aopc_rel', e), g('regular', 'aopc_rel', e), False))
-        add(f'{e}: SCAAT lowers the histogram entropy vs regular', _better(g('scaat_adaptive', 'entropy_hist', e), g('regular', 'entropy_hist', e), True))
-        add(f'{e}: SCAAT lowers the size in KB vs regular', _better(g('scaat_adaptive', 'size_kb', e), g('regular', 'size_kb', e), True))
-    add('gradient: SCAAT AOPC_rel above SGT', _better(g('scaat_adaptive', 'aopc_rel'), g('sgt', 'aopc_rel'), False))
-    add('gradient: SGT AOPC_rel above regular (CIFAR-10, ImageNet; not PCAM)', _better(g('sgt', 'aopc_rel'), g('regular', 'aopc_rel'), False))
-    add('gradient: AOPC_rel gain of SCAAT ≥ 10×', None if g('scaat_adaptive', 'aopc_rel') is None or not g('regular', 'aopc_rel')
-        else g('scaat_adaptive', 'aopc_rel') >= 10 * g('regular', 'aopc_rel'))
-    acc = {v: M[v]['acc'] for v in M}
-    if {'regular', 'scaat_adaptive'} <= set(acc): add('SCAAT adapt. q within 1 point of regular accuracy', acc['scaat_adaptive'] >= acc['regular'] - 0.01)
-    if {'scaat_fixed', 'scaat_adaptive'} <= set(acc):
-        add('adaptive q: higher accuracy than fixed q', acc['scaat_adaptive'] > acc['scaat_fixed'])
-        add('adaptive q: higher AOPC_rel than fixed q', _better(g('scaat_adaptive', 'aopc_rel'), g('scaat_fixed', 'aopc_rel'), False))
-    if {'sgt', 'scaat_adaptive'} <= set(acc): add('SCAAT adapt. q more accurate than SGT', acc['scaat_adaptive'] > acc['sgt'])
-    if 'scaat_adaptive' in M and 'q_vs_background' in M['scaat_adaptive']['train'].get('scaat', {}):
-        add('Fig. 3b: more irrelevant area → larger q (Spearman > 0)', M['scaat_adaptive']['train']['scaat']['q_vs_background'] > 0)
-    if 'scaat_fgsm' in M: add('Table 3: FGSM Gini above regular', _better(g('scaat_fgsm', 'gini'), g('regular', 'gini'), False))
-    if 'timing' in res:
-        x = res['timing']['x_regular']; pgd = f"pgd{res['config']['steps']}"
-        add('Table 3: PGD-4 costs more than FGSM, FGSM more than regular', x[pgd] > x['fgsm'] > 1)
-    return pd.DataFrame(rows).set_index('claim')
-
-# %% ../../nbs/papers/01_scaat.ipynb #03483d62
-def plot_fig2(res:dict, explainer:str='gradient', entropy_kind:str='entropy_hist_values'):
-    "Fig. 2: (a) entropy distributions, (b) confidence-decay curves (LeRF solid, MoRF dashed), one line per variant."
-    import matplotlib.pyplot as plt, pandas as pd, seaborn as sns
-    M = {v: r for v, r in res['main'].items() if v in VARIANTS}
-    ent = pd.DataFrame([{'variant': LABELS[v], 'entropy (bits)': e} for v, r in M.items() for e in r['maps'][explainer][entropy_kind]])
-    fr = res['config']['fraction']
-    fig, ax = plt.subplots(1, 2, figsize=(8, 2.8), dpi=80)
-    sns.kdeplot(data=ent, x='entropy (bits)', hue='variant', ax=ax[0], common_norm=False, warn_singular=False)
-    ax[0].set_title(f'(a) {explainer} map entropy' + (' (8-bit histogram)' if 'hist' in entropy_kind else ''), fontsize=10)
-    pal = dict(zip(M, sns.color_palette(n_colors=len(M))))
-    for v, r in M.items():
-        s = r['maps'][explainer]; xs = np.linspace(0, 100 * fr, len(s['lerf_curve']))
-        ax[1].plot(xs, s['lerf_curve'], color=pal[v], label=LABELS[v]); ax[1].plot(xs, s['morf_curve'], color=pal[v], ls='--')
-    ax[1].set_yscale('symlog', linthresh=1e-3); ax[1].set_xlabel('% pixels perturbed'); ax[1].set_ylabel('confidence decay')
-    ax[1].set_title('(b) LeRF (solid), MoRF (dashed)', fontsize=10); ax[1].legend(fontsize=7)
-    fig.tight_layout()
-    return fig
+METRIC_NAMES = {'entropy': 'Sal. entropy ↓', 'size_kb': 'Sal. size (KB) ↓', 'aopc_lerf_e3': 'AOPC_LeRF ↓ (10⁻³)', 'aopc_rel': 'AOPC_rel ↑'}
 
 # %% ../../nbs/papers/01_scaat.ipynb #1097b1bb
 MAIN_VARIANTS = ('baseline', 'regular', 'sgt', 'scaat_fixed', 'scaat_adaptive', 'scaat_fgsm')   # run order within a seed
@@ -659,6 +289,48 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
             if r['ran'] and on_result is not None: on_result(job, result_path(out_dir, job))
     return out
 
+# %% ../../nbs/papers/01_scaat.ipynb #21c45410
+def explainers(model:nn.Module, cfg:dict, which=EXPLAINERS)->dict:
+    "The paper's three saliency methods as salnb explainers (magnitudes)."
+    make = {'gradient': lambda: AbsGradient(model),
+            'smoothgrad': lambda: SmoothGrad(model, n=cfg['sg_n'], sigma=cfg['sg_sigma'], reduce='abs_sum', seed=cfg['seed']),
+            'ig': lambda: IntegratedGradients(model, steps=cfg['ig_steps'], reduce='abs_sum')}
+    return {k: make[k]() for k in which}
+
+def map_metrics(cfg:dict)->dict:
+    "Metric functions for `salnb.metrics.runner.evaluate`: sparsity, and AOPC MoRF/LeRF with their curves."
+    def aopc(model, x, maps, target):
+        _, c = aopc_rel(model, x, maps, target, fraction=cfg['fraction'], steps=cfg['aopc_steps'], repeats=cfg['repeats'],
+                        batch_size=256, seed=cfg['seed'], return_curves=True)
+        return {'morf': c['aopc_morf'], 'lerf': c['aopc_lerf'], 'morf_curve': c['morf'], 'lerf_curve': c['lerf']}
+    return {'entropy': lambda maps: entropy(maps), 'entropy_hist': lambda maps: entropy(maps, 'histogram'),
+            'size_kb': lambda maps: compressed_size(maps), 'gini': lambda maps: gini(maps), 'aopc': aopc}
+
+def summarize(df)->dict: # explainer -> {n, entropy, entropy_hist, size_kb, gini, aopc_morf, aopc_lerf, aopc_rel, aopc_rel_median, curves, per-sample entropies}
+    "Aggregate the runner's tidy table per explainer."
+    out = {}
+    for e, d in df.groupby('explainer', sort=False):
+        s = d[d['step'].isna()].pivot_table(index='sample', columns='metric', values='value')
+        c = d[d['step'].notna()].groupby(['metric', 'step'])['value'].mean()
+        m, l = float(s['aopc.morf'].mean()), float(s['aopc.lerf'].mean())
+        out[e] = dict(n=len(s), entropy=float(s['entropy'].mean()), entropy_hist=float(s['entropy_hist'].mean()),
+                      size_kb=float(s['size_kb'].mean()), gini=float(s['gini'].mean()), aopc_morf=m, aopc_lerf=l,
+                      aopc_rel=m / l if l > 0 else None,
+                      aopc_rel_median=float((s['aopc.morf'] / s['aopc.lerf'].clip(lower=1e-6)).median()),
+                      morf_curve=c['aopc.morf_curve'].tolist(), lerf_curve=c['aopc.lerf_curve'].tolist(),
+                      entropy_values=s['entropy'].tolist(), entropy_hist_values=s['entropy_hist'].tolist())
+    return out
+
+def accuracy(model:nn.Module, ds:Dataset, batch_size:int=256)->float:
+    "Top-1 accuracy of `model` on a dataset of dicts."
+    dl = torch.utils.data.DataLoader(ds, batch_size=batch_size, collate_fn=default_collate,
+                                     generator=torch.Generator())   # its base seed must not come from the global RNG
+    dev = next(model.parameters()).device; hit = n = 0
+    with torch.no_grad():
+        for b in dl:
+            hit += (model(b['image'].to(dev)).argmax(1).cpu() == b['label']).sum().item(); n += len(b['label'])
+    return hit / n
+
 # %% ../../nbs/papers/01_scaat.ipynb #adeae861
 def _pd(table, v, m, e='gradient', ds='CIFAR-10'):   # the paper's Table 1 number (Rgl., Ismail, Ours) for our variant
     return PAPER['table1'][ds][m][e][{'regular': 0, 'sgt': 1, 'scaat_adaptive': 2}[v]]
@@ -823,7 +495,7 @@ def paper_beside(frame:'pd.DataFrame', dataset:str='CIFAR-10')->'pd.DataFrame':
     for e in EXPLAINERS:
         for m, k in keys.items():
             p = PAPER['table1'][dataset][m][e]; sc = 1e3 if m == 'aopc_lerf_e3' else 1.0
-            rows.append({'explainer': e, 'metric': _MNAMES[m], 'paper Rgl.': p[0], 'paper Ismail': p[1], 'paper SCAAT': p[2],
+            rows.append({'explainer': e, 'metric': METRIC_NAMES[m], 'paper Rgl.': p[0], 'paper Ismail': p[1], 'paper SCAAT': p[2],
                          **{f'ours {lab}': ours(v, f'{_E}{e}.{k}', sc) for v, lab in (('regular', 'Regular'), ('sgt', 'SGT'), ('scaat_adaptive', 'SCAAT'))}})
     t2 = PAPER['table2'][dataset]
     rows.append({'explainer': '—', 'metric': 'accuracy %', 'paper Rgl.': 100 * t2['regular'][0][0], 'paper Ismail': 100 * t2['sgt'][0][0],
