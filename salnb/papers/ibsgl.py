@@ -1,4 +1,4 @@
-"""Zhou, Cheng, Si & Yan (BMVC 2022) at CPU size: a baseline fine-tuned with cross-entropy vs the same model fine-tuned with IB saliency-guided localization (salnb's reading and the official code's), on cluttered and decoy Fashion-MNIST — EBPG, mIoU, Bbox, Average Drop and Average Increase under Grad-CAM, Grad-CAM++, extremal perturbation, RISE, Score-CAM, IG and FullGrad, plus accuracy and map mass on a background cue.
+"""Zhou, Cheng, Si & Yan (BMVC 2022) on a ResNet-20 trained on textured Fashion-MNIST canvases: each of 5 seeds' baseline fine-tuned with cross-entropy (the control) and with IB saliency-guided localization (salnb's reading of Algorithm 1, the official code's, and the code's own optimiser) — EBPG, mIoU, Bbox, Average Drop and Average Increase under Grad-CAM, Grad-CAM++, extremal perturbation, RISE, Score-CAM, IG and FullGrad, plus accuracy, with paired 95 % intervals and verdicts. The earlier black-canvas run, its background-cue experiment and the paper-size config are on the ablation page.
 
 Docs: https://salnb.github.io/salnb/papers/ibsgl.html.md"""
 

@@ -1,4 +1,4 @@
-"""Reproducing Xu et al. (2023) at CPU size: regular training, Ismail et al.'s saliency-guided training and SCAAT (fixed and adaptive q) on the same model, compared by accuracy, map sparsity and AOPC faithfulness.
+"""Xu et al. (2023) on a ResNet-20 trained on textured Fashion-MNIST canvases: each of 5 seeds' baseline fine-tuned with regular training, Ismail et al.'s saliency-guided training and SCAAT (fixed q, adaptive q, FGSM), compared by accuracy, map sparsity and AOPC faithfulness with paired 95 % intervals and verdicts. The earlier black-canvas run and the paper-size config are on the ablation page.
 
 Docs: https://salnb.github.io/salnb/papers/scaat.html.md"""
 
