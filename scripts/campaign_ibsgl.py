@@ -28,7 +28,8 @@ p.add_argument('--shard', nargs=2, type=int, default=(0, 1), metavar=('I', 'K'),
 p.add_argument('--commit', action='store_true', help='git-commit each result file as it lands (only that path)')
 p.add_argument('--demo', action='store_true', help='write the fine-tune demonstration instead of running the campaign')
 p.add_argument('--demo-start', default=None, help='checkpoint the demonstration starts from (default: GC baseline seed 0)')
-p.add_argument('--demo-steps', type=int, default=64)
+p.add_argument('--demo-steps', type=int, default=128, help='fine-tune steps of each demonstration run (default: the campaign\'s 128)')
+p.add_argument('--demo-probe', type=int, default=64, help='fixed test canvases the demonstration probes (losses, EBPG, accuracy, map change)')
 p.add_argument('--demo-out', default='nbs/papers/results/ibsgl_demo.json')
 p.add_argument('--demo-set', nargs='*', default=[], metavar='NAME:KEY=VALUE', help='extra demonstration runs, e.g. ibsgl:mu=10,eta=1.0')
 p.add_argument('--demo-only', nargs='*', default=None, help='run only these demonstration names')
@@ -84,7 +85,8 @@ if a.cost:
     say(f"wrote {a.cost_out}"); sys.exit(0)
 
 if a.demo:
-    cfg = resolve_config(MAIN_CONFIGS, a.config, dict(n_ft=a.demo_steps * MAIN_CONFIGS[a.config]['batch_size'], n_test_acc=16, n_test=16,
+    if a.demo_steps < 1 or a.demo_probe < 1: p.error(f'--demo-steps and --demo-probe must be ≥ 1, got {a.demo_steps} and {a.demo_probe}')
+    cfg = resolve_config(MAIN_CONFIGS, a.config, dict(n_ft=a.demo_steps * MAIN_CONFIGS[a.config]['batch_size'], n_test_acc=a.demo_probe, n_test=a.demo_probe,
                                                       n_estimate=512), resolve_device=False)
     sets = main_sets(cfg); m0, info = start_model(cfg); t0 = time.time(); runs = {}
     extra = []
@@ -93,7 +95,7 @@ if a.demo:
         over = {k: _value(x) for k, x in (t.split('=') for t in kv.split(','))}
         extra.append((f'{v}[{kv}]', v, over))
     for name, v, over in [d for d in DEMO + extra if a.demo_only is None or d[0] in a.demo_only]:
-        r = demonstrate(m0, v, sets, cfg | over, steps=a.demo_steps, every=max(1, a.demo_steps // 4))
+        r = demonstrate(m0, v, sets, cfg | over, steps=a.demo_steps, every=max(1, a.demo_steps // 4), n_fixed=a.demo_probe)
         runs[name] = r | dict(overrides=over); c0, c1 = r['curve'][0], r['curve'][-1]
         say(f"{name:22s} {r['seconds']:6.1f}s  L_SS paper {c0['lss_paper']:.4f}->{c1['lss_paper']:.4f}  map CE paper {c0['map_ce_paper']:.3f}->{c1['map_ce_paper']:.3f}  "
             f"L_SS off {c0['lss_official']:.4f}->{c1['lss_official']:.4f}  map CE off {c0['map_ce_official']:.3f}->{c1['map_ce_official']:.3f}  "
