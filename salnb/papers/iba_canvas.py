@@ -91,7 +91,7 @@ def setup(cfg:dict, progress:bool=False)->dict: # model, train (a dataset of (im
 def _imagenet_setup(cfg):
     import torchvision, torchvision.transforms as T, torchvision.datasets as D
     from salnb.data import ImageFolderBoxes, collate_boxes
-    from salnb.papers.gc import Normalized
+    from salnb.papers.common import Normalized
     for k, what in (('weights', 'a torchvision state-dict file of the pretrained classifier'),
                     ('train_root', 'ImageNet training folder (class sub-folders)'),
                     ('val_root', 'validation images, class sub-folders'), ('val_ann_root', 'validation box XMLs')):
