@@ -5,9 +5,9 @@
 #   scripts/campaigns.sh 1          # run shard 1 in the foreground
 #
 # Each shard runs, in order: its share of GC's baselines (the other two campaigns fine-tune them) and of the runs GC's
-# headline claims need (baseline_ft, gc), then the rest of GC without the from-scratch run, twice (the second pass runs
-# fine-tunes that waited for the other shard's baseline), its share of SCAAT, of IB-SGL, one more pass of each, and last
-# the from-scratch GC run (hours). A run another process is training is skipped (a lock in its checkpoint folder). Every script skips finished
+# headline claims need (baseline_ft, gc), then the rest of GC without the from-scratch run (a second pass runs fine-tunes
+# that waited for the other shard's baseline), then all of GC with the from-scratch run (hours; one shard takes it, the
+# other finds it busy or not in its share and goes on), its share of SCAAT, of IB-SGL, and one more pass of each. A run another process is training is skipped (a lock in its checkpoint folder). Every script skips finished
 # runs, resumes an interrupted run from its checkpoint and commits each result file as it lands, so the same command
 # continues the campaigns in a later session. Stop with: pkill -f 'scripts/campaign_'
 set -uo pipefail
@@ -22,9 +22,8 @@ i=$1
 case "$i" in 0|1) ;; *) echo "usage: $0 [0|1]  (the shard to run; no argument starts both)" >&2; exit 2;; esac
 $PY scripts/campaign_gc.py --commit --shard "$i" 2 --no-scratch --variants baseline baseline_ft gc
 $PY scripts/campaign_gc.py --commit --shard "$i" 2 --no-scratch
-$PY scripts/campaign_gc.py --commit --shard "$i" 2 --no-scratch
-$PY scripts/campaign_scaat.py --commit --shard "$i/2"
-$PY scripts/campaign_ibsgl.py --commit --shard "$i" 2
-$PY scripts/campaign_scaat.py --commit --shard "$i/2"
-$PY scripts/campaign_ibsgl.py --commit --shard "$i" 2
 $PY scripts/campaign_gc.py --commit --shard "$i" 2
+$PY scripts/campaign_scaat.py --commit --shard "$i/2"
+$PY scripts/campaign_ibsgl.py --commit --shard "$i" 2
+$PY scripts/campaign_scaat.py --commit --shard "$i/2"
+$PY scripts/campaign_ibsgl.py --commit --shard "$i" 2
