@@ -437,11 +437,11 @@ def reproduce_main(paper:str,              # one of `MAIN_PAPERS`
 
 _NOTES = {'main': ("The paper notebook's results come from its main campaign: salnb reproduce {paper} --main "
                    "(salnb.papers.{paper}.run_main; its committed results are under nbs/papers/results/{paper}_main/). "
-                   "--full is the earlier black-canvas CPU run, kept as an ablation."),
+                   "--full is the earlier black-canvas CPU run (salnb.papers.{ablation}.run), kept as an ablation."),
           'photos': ("The paper notebook's claims come from its run on real photos: salnb reproduce {paper} --main "
                      "(salnb.papers.{paper}.run_photos('photos'): the ImageNet-pretrained EfficientNet-Lite0 on the offline "
                      "photo set, about half an hour of CPU, resumable stage by stage; its committed results are under "
-                     "nbs/papers/results/{paper}_photos/). --full is the earlier cluttered-canvas SmallCNN run, kept as an ablation."),
+                     "nbs/papers/results/{paper}_photos/). --full is the earlier cluttered-canvas SmallCNN run (salnb.papers.{ablation}.run), kept as an ablation."),
           'folder': ("The paper notebook's results come from salnb reproduce {paper} --main (salnb.papers.{paper}.run('full') "
                      "into a folder, one file per architecture and seed, resumable; its committed results are under "
                      "nbs/papers/results/{paper}_mnist/).")}
@@ -449,7 +449,7 @@ _SMALL_NOTE = ("--small is a smoke test: tiny data and a few epochs check that t
                "chance and its numbers mean nothing. ")
 def small_note(paper:str)->str: # the note `--small` prints
     "What `--small` is, and which command reproduces `paper`'s results: --main (the run whose committed results the notebook shows)."
-    return _SMALL_NOTE + _NOTES['main' if paper in MAIN_PAPERS else 'photos' if paper in PHOTO_PAPERS else 'folder'].format(paper=paper)
+    return _SMALL_NOTE + _NOTES['main' if paper in MAIN_PAPERS else 'photos' if paper in PHOTO_PAPERS else 'folder'].format(paper=paper, ablation=RUN_MODULES.get(paper, paper))
 
 class _Parser(argparse.ArgumentParser):
     "argparse, with its errors on one line (no usage block)."
