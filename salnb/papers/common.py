@@ -20,8 +20,8 @@ from ..data import ClutteredFashionMNIST, Decoy, load_fashion_mnist, ImageFolder
 
 # %% auto #0
 __all__ = ['LOCK_BEAT_S', 'LOCK_STALE_S', 'VERDICTS', 'resolve_config', 'jsonable', 'mean_sd', 'fmt', 'eval_loader', 'accuracy',
-           'TensorSamples', 'fmnist_sets', 'cue_following', 'Normalized', 'imagenet_box_sets', 'leaves', 'summarize',
-           'per_seed', 'contrast', 'sign_agreement', 'decoy_summary', 'Job', 'job_grid', 'result_path',
+           'TensorSamples', 'fmnist_sets', 'cue_following', 'Normalized', 'imagenet_box_sets', 'leaves', 'run_record',
+           'summarize', 'per_seed', 'contrast', 'sign_agreement', 'decoy_summary', 'Job', 'job_grid', 'result_path',
            'write_json_atomic', 'git_commit', 'provenance', 'load_result', 'take_lock', 'lock_heartbeat', 'check_shard',
            'run_campaign', 'load_campaign', 'results_frame', 'commit_paths', 't_interval', 'bootstrap_interval',
            'Claim', 'verdict', 'ClaimResult', 'assess', 'paired', 'Check', 'Checks', 'assess_claims', 'claims_table',
@@ -151,6 +151,21 @@ def leaves(r:dict)->dict:
         for m, v in d.items(): out[f'{n}.{m}'] = v
     for e, v in r.get('fgsm', {}).items(): out[f'fgsm.{e}'] = v
     return out
+
+def run_record(paper:str, config:str, cfg:dict, seeds:dict, runs:dict, t0:float, out=None,
+               versions_extra:dict|None=None, **extra)->dict: # the record, also written to `out` when given
+    "A one-file paper run's record (the ablation configs): paper, config name and values, seeds, `extra`, versions, wall time, the runs and `summarize`'s mean ± sd; `out` is replaced whole, never half-written."
+    res = dict(paper=paper, config_name=config,
+               config={k: (list(v) if isinstance(v, tuple) else str(v) if isinstance(v, Path) else v) for k, v in cfg.items()},
+               seeds=seeds, **extra,
+               versions=dict(torch=torch.__version__, salnb=salnb.__version__, python=platform.python_version(),
+                             threads=torch.get_num_threads(), **(versions_extra or {})),
+               wall_seconds=round(time.time() - t0, 1), runs=runs)
+    res['summary'] = summarize(res)
+    if out is not None:
+        out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f'.{out.name}.tmp'); tmp.write_text(json.dumps(res, indent=1)); os.replace(tmp, out)
+    return res
 
 def summarize(res:dict)->dict: # {experiment: {variant: {metric: [mean, sd, n]}}}
     "Mean and sd over training seeds of every number of `res['runs']`."

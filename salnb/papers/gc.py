@@ -27,7 +27,7 @@ from ..attr.propagation import ContrastiveExcitationBackprop
 from ..metrics.localization import pointing_game, stochastic_pointing_game, content_heatmap, negative_quadrants
 from ..metrics.sanity import fgsm_accuracy
 from .common import (resolve_config, fmt, eval_loader, accuracy, TensorSamples, fmnist_sets, cue_following, Normalized,
-                                  imagenet_box_sets, leaves, summarize, per_seed, contrast, sign_agreement, decoy_summary, verdicts_across,
+                                  imagenet_box_sets, leaves, summarize, run_record, per_seed, contrast, sign_agreement, decoy_summary, verdicts_across,
                                   Job, job_grid, result_path, check_shard, run_campaign, load_result, write_json_atomic, load_campaign, results_frame, Claim, Check, Checks, assess, paired, tally, mean_sd)
 
 
@@ -253,17 +253,8 @@ def run(config:str='small',   # 'small', 'full' or 'paper'
     else:
         for j in jobs: done[j] = _job(cfg, *j, sets[j[0]], progress); report(j, done[j])
     runs = {e: {v: {str(s): done[(e, v, s)] for s in ss} for v in vs} for e, (vs, ss) in exps.items()}
-    res = dict(paper='Pillai & Pirsiavash, Explainable Models with Consistent Interpretations, AAAI 2021',
-               config_name=config, config={k: (list(v) if isinstance(v, tuple) else str(v) if isinstance(v, Path) else v) for k, v in cfg.items()},
-               seeds={e: list(ss) for e, (_, ss) in exps.items()},
-               versions=dict(torch=torch.__version__, salnb=salnb.__version__, python=platform.python_version(),
-                             threads=torch.get_num_threads(), workers=cfg['workers']),
-               wall_seconds=round(time.time() - t0, 1), runs=runs)
-    res['summary'] = summarize(res)
-    if out is not None:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(json.dumps(res, indent=1))
-    return res
+    return run_record('Pillai & Pirsiavash, Explainable Models with Consistent Interpretations, AAAI 2021', config, cfg,
+                      {e: list(ss) for e, (_, ss) in exps.items()}, runs, t0, out, versions_extra=dict(workers=cfg['workers']))
 
 PAPER = {
     'table1': dict(source='Table 1: ResNet18, ImageNet validation, Grad-CAM (element-wise)', explainer='egcam',

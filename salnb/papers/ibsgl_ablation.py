@@ -16,7 +16,7 @@ from ..models import SmallCNN
 from ..train.loop import fit
 from ..train.methods import Regular, IBSGL
 from ..attr.iba import IBA
-from .common import (fmnist_sets, summarize, contrast, fmt, accuracy, sign_agreement, resolve_config, decoy_summary,
+from .common import (fmnist_sets, summarize, run_record, contrast, fmt, accuracy, sign_agreement, resolve_config, decoy_summary,
                                   Normalized, imagenet_box_sets)
 from .ibsgl import EXPLAINERS, METRICS, PAPER, evaluate_model
 
@@ -147,17 +147,9 @@ def run(config:str='small',   # 'small', 'full' or 'paper'
                                                  history=info['history'])
                 if progress: print(f"{e:9s} {v:15s} seed {seed}: acc {r['acc']:5.1f}  fine-tune {info['train_seconds']:6.1f}s  "
                                    f"eval {time.time() - t1:5.1f}s  ({time.time() - t0:6.0f}s)", flush=True)
-    res = dict(paper='Zhou, Cheng, Si, Yan, Improving Interpretability by Information Bottleneck Saliency Guided Localization, BMVC 2022',
-               config_name=config, config={k: (list(v) if isinstance(v, tuple) else str(v) if isinstance(v, Path) else v) for k, v in cfg.items()},
-               seeds={e: list(cfg.get('decoy_seeds', cfg['seeds']) if e == 'decoy' else cfg['seeds']) for e in runs}, pretrained=pre,
-               versions=dict(torch=torch.__version__, salnb=salnb.__version__, python=platform.python_version(),
-                             threads=torch.get_num_threads()),
-               wall_seconds=round(time.time() - t0, 1), runs=runs)
-    res['summary'] = summarize(res)
-    if out is not None:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(json.dumps(res, indent=1))
-    return res
+    return run_record('Zhou, Cheng, Si, Yan, Improving Interpretability by Information Bottleneck Saliency Guided Localization, BMVC 2022',
+                      config, cfg, {e: list(cfg.get('decoy_seeds', cfg['seeds']) if e == 'decoy' else cfg['seeds']) for e in runs},
+                      runs, t0, out, pretrained=pre)
 
 # %% ../../nbs/papers/15_ibsgl_ablation.ipynb #67688527
 def side_by_side(res:dict, exp:str='cluttered', variant:str='baseline')->'pd.DataFrame':
