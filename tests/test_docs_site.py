@@ -60,6 +60,8 @@ def test_every_paper_page(site, dump_dom):
         assert 'Differences from the paper' in text and 'paper-size config' in text.lower(), page
         assert re.search(r'\bagree|\breproduced\b|\bcontradicted\b', text) and 'ours' in text.lower(), page   # the side-by-side verdicts are rendered
         assert all((site/'papers'/src).is_file() for src in imgs), page
+        cut = re.findall(r'<td>([^<]*\S\.\.\.)</td>', (site/'papers'/f'{page}.html').read_text())
+        assert not cut, (page, cut[:3])                                   # no claim or deviation sentence cut off by pandas
         assert f'href="{page}.html"' in html, page
     assert 'done' in overview and 'not yet written' not in overview
 
