@@ -162,9 +162,7 @@ def run_record(paper:str, config:str, cfg:dict, seeds:dict, runs:dict, t0:float,
                              threads=torch.get_num_threads(), **(versions_extra or {})),
                wall_seconds=round(time.time() - t0, 1), runs=runs)
     res['summary'] = summarize(res)
-    if out is not None:
-        out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f'.{out.name}.tmp'); tmp.write_text(json.dumps(res, indent=1)); os.replace(tmp, out)
+    if out is not None: write_json_atomic(res, out)     # non-finite numbers become null
     return res
 
 def summarize(res:dict)->dict: # {experiment: {variant: {metric: [mean, sd, n]}}}
