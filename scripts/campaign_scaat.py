@@ -4,7 +4,8 @@ Seed by seed: the shared GC baseline (evaluated), then regular, SGT, SCAAT fixed
 fine-tuned from that seed's baseline checkpoint. Finished runs are skipped and an interrupted run resumes from its
 checkpoint, so the same command continues the campaign in a later session; a seed whose GC baseline is not finished
 waits (rerun later). With --commit each result file is committed as it lands. --shard i/k runs every k-th seed
-(k single-thread processes). --measure times one step of each variant instead (no campaign).
+(k single-thread processes). --scratch then also runs the one SCAAT model trained from scratch (seed 0, 5 epochs on all
+60 000 canvases, about 2 h on one thread; a second process finds it busy). --measure times one step of each variant instead.
 
     OMP_NUM_THREADS=1 nohup .venv/bin/python scripts/campaign_scaat.py --commit --wait 10 > /tmp/scaat_campaign.log 2>&1 &
 """
@@ -12,7 +13,7 @@ import argparse, os, platform, statistics, subprocess, sys, time, warnings
 from pathlib import Path
 import torch
 import salnb
-from salnb.papers.scaat import run_main, MAIN_CONFIGS, get_main_config, main_method, _resnet, main_sets, explainers, map_metrics, summarize
+from salnb.papers.scaat import run_main, run_scratch, MAIN_CONFIGS, get_main_config, main_method, _resnet, main_sets, explainers, map_metrics, summarize
 from salnb.metrics.runner import evaluate
 from salnb.papers.common import commit_paths
 
@@ -23,6 +24,7 @@ p.add_argument('--ckpt-root', default=None, help='checkpoints (default OUT/.ckpt
 p.add_argument('--commit', action='store_true', help='git-commit each result file as it lands (only that path)')
 p.add_argument('--shard', default='0/1', help='i/k: run seeds whose position %% k == i')
 p.add_argument('--wait', type=float, default=0, help='while seeds wait for their shared baseline, retry every this many minutes (0: exit)')
+p.add_argument('--scratch', action='store_true', help='after the fine-tunes, run (or resume) the from-scratch SCAAT run')
 p.add_argument('--measure', type=int, default=0, help='time this many rounds of one step per variant (and the evaluation), then exit')
 a = p.parse_args()
 
@@ -30,7 +32,8 @@ def say(*xs): print(time.strftime('%H:%M:%S'), *xs, flush=True)
 
 def commit(job, path):
     if not a.commit: return
-    commit_paths([path], f"SCAAT main campaign: {job.variant} seed {job.seed} (fine-tune of the shared 5-epoch ResNet-20 baseline)", say)
+    how = 'trained from scratch, 5 epochs on all 60 000 canvases' if job.variant == 'scaat_scratch' else 'fine-tune of the shared 5-epoch ResNet-20 baseline'
+    commit_paths([path], f"SCAAT main campaign: {job.variant} seed {job.seed} ({how})", say)
 
 def measure(rounds):
     "Median seconds of one training step (forward, backward, AdamW) per variant, interleaved; and one run's evaluation."
@@ -78,3 +81,6 @@ while True:
     say(f"{len(r['waiting'])} runs wait for a shared baseline; retrying in {a.wait:g} min"); time.sleep(60 * a.wait)
 say(f"done: {len(r['ran'])} run now, {len(r['skipped'])} were finished, {len(r['waiting'])} waiting for a baseline; "
     f"{(time.time() - t0) / 3600:.2f} h")
+if a.scratch:
+    s = run_scratch(a.config, out_dir=a.out, ckpt_root=a.ckpt_root, on_result=commit, progress=True)
+    say(f"from scratch: {len(s['ran'])} run now, {len(s['skipped'])} were finished, {len(s['busy'])} running elsewhere; {(time.time() - t0) / 3600:.2f} h")

@@ -7,7 +7,8 @@
 # Each shard runs, in order: its share of GC's baselines (the other two campaigns fine-tune them) and of the runs GC's
 # headline claims need (baseline_ft, gc), then the rest of GC without the from-scratch run (a second pass runs fine-tunes
 # that waited for the other shard's baseline), then all of GC with the from-scratch run (hours; one shard takes it, the
-# other finds it busy or not in its share and goes on), its share of SCAAT, of IB-SGL, and one more pass of each. A run another process is training is skipped (a lock in its checkpoint folder). Every script skips finished
+# other finds it busy or not in its share and goes on), its share of SCAAT, of IB-SGL, then SCAAT again with its from-scratch run (about 2 h; one shard takes it, the other
+# finds it busy) and IB-SGL once more. A run another process is training is skipped (a lock in its checkpoint folder). Every script skips finished
 # runs, resumes an interrupted run from its checkpoint and commits each result file as it lands, so the same command
 # continues the campaigns in a later session. Stop with: pkill -f 'scripts/campaign_'
 set -uo pipefail
@@ -25,5 +26,5 @@ $PY scripts/campaign_gc.py --commit --shard "$i" 2 --no-scratch
 $PY scripts/campaign_gc.py --commit --shard "$i" 2
 $PY scripts/campaign_scaat.py --commit --shard "$i/2"
 $PY scripts/campaign_ibsgl.py --commit --shard "$i" 2
-$PY scripts/campaign_scaat.py --commit --shard "$i/2"
+$PY scripts/campaign_scaat.py --commit --shard "$i/2" --scratch
 $PY scripts/campaign_ibsgl.py --commit --shard "$i" 2

@@ -24,9 +24,10 @@ from .common import (resolve_config, jsonable, Job, check_shard, run_campaign, r
 
 # %% auto #0
 __all__ = ['EXPLAINERS', 'PAPER', 'METRIC_NAMES', 'MAIN_VARIANTS', 'MAIN_LABELS', 'SHARED_BASELINE_KEYS', 'MAIN_CONFIGS',
-           'PROVENANCE', 'MAIN_CLAIMS', 'Q_CLAIM', 'Stacked', 'spearman', 'get_main_config', 'main_sets', 'QTrace',
-           'main_method', 'baseline_source', 'check_shared_baseline', 'train_main', 'precompute_full', 'run_main_job',
-           'main_jobs', 'run_main', 'explainers', 'map_metrics', 'summarize', 'accuracy', 'main_frame', 'claims_status',
+           'PROVENANCE', 'SCRATCH_VARIANT', 'SCRATCH', 'MAIN_CLAIMS', 'Q_CLAIM', 'Stacked', 'spearman',
+           'get_main_config', 'main_sets', 'QTrace', 'main_method', 'baseline_source', 'check_shared_baseline',
+           'train_main', 'precompute_full', 'run_main_job', 'main_jobs', 'run_main', 'scratch_config', 'train_scratch',
+           'run_scratch', 'explainers', 'map_metrics', 'summarize', 'accuracy', 'main_frame', 'claims_status',
            'main_checks', 'campaign_progress', 'main_summary', 'q_trace', 'plot_q', 'deviations', 'paper_beside']
 
 # %% ../../nbs/papers/01_scaat.ipynb #c2da8140
@@ -88,7 +89,8 @@ METRIC_NAMES = {'entropy': 'Sal. entropy ↓', 'size_kb': 'Sal. size (KB) ↓', 
 # %% ../../nbs/papers/01_scaat.ipynb #1097b1bb
 MAIN_VARIANTS = ('baseline', 'regular', 'sgt', 'scaat_fixed', 'scaat_adaptive', 'scaat_fgsm')   # run order within a seed
 MAIN_LABELS = {'baseline': 'Baseline (5 epochs, no fine-tune)', 'regular': 'Regular (fine-tuned)', 'sgt': 'Ismail (SGT)',
-               'scaat_fixed': 'SCAAT fixed q', 'scaat_adaptive': 'SCAAT adapt. q', 'scaat_fgsm': 'SCAAT FGSM'}
+               'scaat_fixed': 'SCAAT fixed q', 'scaat_adaptive': 'SCAAT adapt. q', 'scaat_fgsm': 'SCAAT FGSM',
+               'scaat_scratch': 'SCAAT adapt. q from scratch (5 epochs)'}
 SHARED_BASELINE_KEYS = ('data', 'source', 'canvas', 'scale', 'n_clutter', 'clutter_size', 'n_train', 'arch', 'width',
                         'epochs', 'batch_size', 'lr', 'weight_decay')   # must equal the GC main config's to reuse its checkpoints
 _MAIN = dict(
@@ -239,7 +241,8 @@ def precompute_full(ds)->Dataset:
 # %% ../../nbs/papers/01_scaat.ipynb #703136a5
 def run_main_job(job:Job, ckpt_dir, cfg:dict, sets:dict, base, progress:bool=False)->dict:
     "Train (or load) and evaluate one (variant, seed): accuracy, map metrics per explainer, training cost, q's trace."
-    model, info = train_main(job.variant, sets, cfg, job.seed, ckpt_dir, base, progress)
+    model, info = (train_scratch(sets, cfg, job.seed, ckpt_dir, progress) if job.variant == SCRATCH_VARIANT else
+                   train_main(job.variant, sets, cfg, job.seed, ckpt_dir, base, progress))
     t1 = time.time()
     acc = 100 * accuracy(model, sets['test'])
     ecfg = cfg | dict(seed=job.seed)      # the explainers' and AOPC's noise seeded by the run's seed
@@ -287,6 +290,53 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
             r = run_campaign([job], fn, out_dir, cfg, ckpt_root=ckpt_root, progress=progress)
             for key in ('done', 'ran', 'skipped'): out[key] += r[key]
             if r['ran'] and on_result is not None: on_result(job, result_path(out_dir, job))
+    return out
+
+# %% ../../nbs/papers/01_scaat.ipynb #fbc76721
+SCRATCH_VARIANT = 'scaat_scratch'
+SCRATCH = dict(scratch_seeds=(0,))       # the one from-scratch SCAAT (adaptive q) run; its extra config key
+
+def scratch_config(config:str='main', **overrides)->dict:
+    "The main config plus `SCRATCH`: the config a from-scratch run is stored (and checked) with."
+    cfg = get_main_config(config, **{k: v for k, v in overrides.items() if k not in SCRATCH}) | SCRATCH | {k: v for k, v in overrides.items() if k in SCRATCH}
+    if cfg['epochs'] <= cfg['warmup_epochs']: raise ValueError(f"`epochs` ({cfg['epochs']}) must exceed `warmup_epochs` ({cfg['warmup_epochs']}) for q to move")
+    return cfg
+
+def train_scratch(sets:dict, cfg:dict, seed:int, ckpt_dir, progress:bool=False)->tuple: # (model in eval mode, info)
+    "SCAAT with adaptive q trained from the seed's initialisation on the full training set with the baseline's recipe."
+    model = _resnet(cfg, seed).to(cfg['device'])
+    full = precompute(sets['full'], keys=('image', 'label', 'mask'))
+    spe = math.ceil(len(full) / cfg['batch_size'])
+    meth = main_method('scaat_adaptive', cfg, len(full), spe, seed)
+    opt, sch = _one_cycle(model, cfg, cfg['lr'], cfg['epochs'] * spe)
+    def on_step(info):
+        if info['batch'] + 1 == spe: meth.snapshot(info['epoch'] + 1)
+    if not meth.snapshots: meth.snapshot(0)
+    t0 = time.time()
+    with torch.random.fork_rng(devices=[]):
+        hist = fit(model, meth, full, cfg['epochs'], opt, batch_size=cfg['batch_size'], scheduler=sch, sched_every='step',
+                   ckpt_dir=ckpt_dir, ckpt_every=cfg['ckpt_every'], seed=seed, progress=progress, on_step=on_step)
+    secs = sum(h['seconds'] for h in hist); q = meth.q; bg = 1 - full.tensors['mask'].float().flatten(1).mean(1)
+    return model.eval(), dict(init='scratch', steps=cfg['epochs'] * spe, n_train=len(full), train_seconds=round(secs, 2),
+                              sec_per_step=secs / (cfg['epochs'] * spe), history=hist,
+                              scaat=dict(q_snapshots=meth.snapshots, q_final=q.tolist(), q_vs_background=spearman(q, bg), q_mean=q.mean().item(),
+                                         q_sd=q.std().item(), updates_per_canvas=cfg['epochs'] - cfg['warmup_epochs']))
+
+def run_scratch(config:str='main', out_dir=None, ckpt_root=None, on_result=None, progress:bool=True, **overrides)->dict:
+    "Run (or resume) the from-scratch SCAAT run(s) of `SCRATCH['scratch_seeds']` into the main campaign's folder; finished runs are skipped."
+    cfg = scratch_config(config, **overrides)
+    if on_result is not None and not callable(on_result): raise TypeError(f"`on_result` must be callable as on_result(job, path), got {type(on_result).__name__}")
+    out_dir = Path(out_dir) if out_dir is not None else Path('results')/f'scaat_{config}'
+    ckpt_root = Path(ckpt_root) if ckpt_root is not None else out_dir/'.ckpt'
+    out = dict(done=[], ran=[], skipped=[], busy=[])
+    for seed in cfg['scratch_seeds']:
+        job = Job(SCRATCH_VARIANT, seed)
+        if result_path(out_dir, job).exists(): r = run_campaign([job], lambda j, d: {}, out_dir, cfg, progress=False)
+        else:
+            sets = main_sets(cfg, seed)
+            r = run_campaign([job], lambda j, d: run_main_job(j, d, cfg, sets, None, progress=False), out_dir, cfg, ckpt_root=ckpt_root, progress=progress)
+        for k in out: out[k] += r[k]
+        if r['ran'] and on_result is not None: on_result(job, result_path(out_dir, job))
     return out
 
 # %% ../../nbs/papers/01_scaat.ipynb #21c45410
@@ -394,7 +444,7 @@ def main_checks(frame:'pd.DataFrame', cfg:dict, min_acc:float=85.0)->Checks:
     cs = Checks()
     b = frame[(frame.variant == 'baseline') & (frame.metric == 'acc')]['value']
     if len(b): cs.append(Check(f'baseline mean test accuracy ≥ {min_acc:g} % (issue 21)', bool(b.mean() >= min_acc), f'{b.mean():.2f} % over {len(b)} seeds'))
-    for v in ('scaat_fixed', 'scaat_adaptive', 'scaat_fgsm'):
+    for v in ('scaat_fixed', 'scaat_adaptive', 'scaat_fgsm', 'scaat_scratch'):
         m = frame[(frame.variant == v) & (frame.metric == 'train.scaat.q_mean')]['value']
         if len(m): cs.append(Check(f'{v}: mean q inside [q_min, q_max]', bool(((m >= cfg['q_min']) & (m <= cfg['q_max'])).all()), f'{m.min():.3f}–{m.max():.3f}'))
     m = frame[(frame.variant == 'scaat_fixed') & (frame.metric == 'train.scaat.q_sd')]['value']
@@ -416,7 +466,7 @@ def main_summary(frame:'pd.DataFrame', explainer:str='gradient')->'pd.DataFrame'
             'train.sec_per_step': 's / step'}
     reg = pv.loc['regular', 'train.sec_per_step'] if 'regular' in pv.index.get_level_values(0) and 'train.sec_per_step' in pv else None
     rows = {}
-    for v in [v for v in MAIN_VARIANTS if v in pv.index.get_level_values(0)]:
+    for v in [v for v in (*MAIN_VARIANTS, 'scaat_scratch') if v in pv.index.get_level_values(0)]:
         d = pv.loc[v]; row = {}
         for k, c in cols.items():
             row[c] = fmt(mean_sd(d[k].dropna()), 4 if 'AOPC_LeRF' in c or c == 'Gini' else 2) if k in d else '—'
@@ -455,6 +505,19 @@ def _eff(frame, metric, a, b, what, digits=2):
     except ValueError: return f'{what}: not measured yet'
     return f'{what}: {fmt(mean_sd(d), digits)} (n = {len(d)})' if len(d) else f'{what}: not measured yet'
 
+def _scratch_effect(frame)->str:
+    "SCAAT from scratch − the baseline beside SCAAT fine-tuned − regular, on the from-scratch run's seeds (one run: no interval)."
+    pv = frame.pivot_table(index=['variant', 'seed'], columns='metric', values='value')
+    if 'scaat_scratch' not in pv.index.get_level_values(0): return 'from-scratch SCAAT (seed 0): not finished yet'
+    out = []
+    for s in pv.loc['scaat_scratch'].index:
+        d = lambda a, b, k: pv.loc[(a, s), k] - pv.loc[(b, s), k]
+        out.append(f"seed {s}, SCAAT from scratch − baseline vs fine-tuned SCAAT − regular: accuracy {d('scaat_scratch', 'baseline', 'acc'):+.2f} vs "
+                   f"{d('scaat_adaptive', 'regular', 'acc'):+.2f} pts, gradient entropy {d('scaat_scratch', 'baseline', f'{_E}gradient.entropy_hist'):+.2f} vs "
+                   f"{d('scaat_adaptive', 'regular', f'{_E}gradient.entropy_hist'):+.2f} bits, AOPC_rel {d('scaat_scratch', 'baseline', f'{_E}gradient.aopc_rel'):+.1f} vs "
+                   f"{d('scaat_adaptive', 'regular', f'{_E}gradient.aopc_rel'):+.1f}")
+    return '; '.join(out)
+
 def deviations(frame:'pd.DataFrame')->'pd.DataFrame':
     "The main campaign's departures from the paper (and the official code: none is public): what, why, and the measured effect where there is one."
     import pandas as pd
@@ -465,7 +528,7 @@ def deviations(frame:'pd.DataFrame')->'pd.DataFrame':
         ('Every variant fine-tuned from its seed\'s 5-epoch baseline (10 epochs of 1 280 seeded canvases, AdamW one-cycle, peak 1e-3); the paper trains from scratch',
          'SCAAT\'s PGD-4 step costs several regular steps; the baselines are shared with the GC campaign (same config, same checkpoints)',
          _eff(frame, 'acc', 'regular', 'baseline', 'accuracy of regular − baseline (pts)') + '; ' +
-         _eff(frame, f'{_E}gradient.aopc_rel', 'regular', 'baseline', 'gradient AOPC_rel regular − baseline') + '; no from-scratch SCAAT run yet'),
+         _eff(frame, f'{_E}gradient.aopc_rel', 'regular', 'baseline', 'gradient AOPC_rel regular − baseline') + '; ' + _scratch_effect(frame)),
         ('"Regular" = the baseline fine-tuned the same steps without the attack (a paired control)', 'isolates the fine-tune\'s own effect from SCAAT\'s',
          _eff(frame, f'{_E}gradient.entropy_hist', 'regular', 'baseline', 'entropy regular − baseline (bits)')),
         ('ε = 8/255, λ = 1, q0 = 0.5, γ = 0.05, warm-up 1 epoch, 4×4 px GSmap regions, SGT λ = 1 (see the provenance table)',
