@@ -162,7 +162,7 @@ def run_record(paper:str, config:str, cfg:dict, seeds:dict, runs:dict, t0:float,
                              threads=torch.get_num_threads(), **(versions_extra or {})),
                wall_seconds=round(time.time() - t0, 1), runs=runs)
     res['summary'] = summarize(res)
-    if out is not None: write_json_atomic(res, out)     # non-finite numbers become null
+    if out is not None: write_json_atomic(res, out, allow_nan=True)   # NaN kept (e.g. a rate with no cases), as readers expect
     return res
 
 def summarize(res:dict)->dict: # {experiment: {variant: {metric: [mean, sd, n]}}}
@@ -233,10 +233,11 @@ def job_grid(variants, seeds)->list[Job]: # variant-major: all seeds of the firs
 
 def result_path(out_dir, job:Job)->Path: return Path(out_dir)/job.variant/f'seed{job.seed}.json'  # a run's result file
 
-def write_json_atomic(obj, path)->Path:
+def write_json_atomic(obj, path,
+                      allow_nan:bool=False)->Path: # False: strict JSON via `jsonable` (NaN → null); True: `obj` as is, NaN kept
     "Write `obj` as JSON to `path` via a temporary file in the same directory, fsync and `os.replace` (all or nothing)."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(jsonable(obj), indent=1, allow_nan=False)
+    text = json.dumps(obj if allow_nan else jsonable(obj), indent=1, allow_nan=allow_nan)
     fd, tmp = tempfile.mkstemp(prefix=f'.{path.name}.', suffix='.tmp', dir=path.parent)
     try:
         with os.fdopen(fd, 'w') as f: f.write(text); f.flush(); os.fsync(f.fileno())
