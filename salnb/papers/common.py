@@ -24,8 +24,8 @@ __all__ = ['LOCK_BEAT_S', 'LOCK_STALE_S', 'VERDICTS', 'resolve_config', 'jsonabl
            'summarize', 'per_seed', 'contrast', 'sign_agreement', 'decoy_summary', 'Job', 'job_grid', 'result_path',
            'write_json_atomic', 'git_commit', 'provenance', 'load_result', 'take_lock', 'lock_heartbeat', 'check_shard',
            'run_campaign', 'load_campaign', 'results_frame', 'commit_paths', 't_interval', 'bootstrap_interval',
-           'Claim', 'verdict', 'ClaimResult', 'assess', 'paired', 'Check', 'Checks', 'assess_claims', 'claims_table',
-           'tally', 'verdicts_across']
+           'Claim', 'verdict', 'size_vs_paper', 'ClaimResult', 'assess', 'paired', 'Check', 'Checks', 'assess_claims',
+           'claims_table', 'verdicts_by_size', 'tally', 'verdicts_across']
 
 # %% ../../nbs/papers/10_common.ipynb #714199cc
 def resolve_config(configs:dict,            # name -> config dict (a paper module's `CONFIGS`)
@@ -474,6 +474,7 @@ class Claim:
     kind: str = 'direction'       # 'direction' or 'equivalence'
     margin: float|None = None     # equivalence: |a − b| < margin, in the metric's units
     source: str = ''              # table / figure of the paper
+    sign_only: bool = False       # the paper gives a direction, not a value (`paper` is only its sign): no size to compare
     def __post_init__(self):
         if self.kind not in ('direction', 'equivalence'): raise ValueError(f"`kind` must be 'direction' or 'equivalence', got {self.kind!r}")
         if self.a == self.b: raise ValueError(f"`a` and `b` must differ, got {self.a!r} twice")
@@ -495,6 +496,15 @@ def verdict(claim:Claim, lo:float, hi:float)->str: # one of `VERDICTS`
     if s * lo < 0 and s * hi < 0: return 'contradicted'
     return 'inconclusive'
 
+def size_vs_paper(claim:Claim, mean:float, lo:float, hi:float)->str: # e.g. '0.038× (smaller)'; '—' without a paper value
+    "Our mean difference as a multiple of the paper's, and where the paper's value lies against our interval [lo, hi]."
+    if not lo <= mean <= hi: raise ValueError(f"need `lo` ≤ `mean` ≤ `hi`, got {lo}, {mean}, {hi}")
+    if claim.kind != 'direction' or claim.sign_only: return '—'
+    p = claim.paper; s = 1 if p > 0 else -1
+    near, far = sorted((s * lo, s * hi))                   # the interval in the paper's direction (its value at s·p > 0)
+    where = 'opposite sign' if far < 0 else 'smaller' if far < s * p else 'larger' if near > s * p else 'as the paper'
+    return f'{mean / p:.2g}× ({where})'
+
 @dataclass(frozen=True)
 class ClaimResult:
     "A claim with our mean difference, its interval and the verdict."
@@ -511,12 +521,14 @@ class ClaimResult:
     def underpowered(self)->bool: return self.n < self.min_n
     @property
     def label(self)->str: return self.verdict + (f' (n = {self.n} < {self.min_n})' if self.underpowered else '')
+    @property
+    def size(self)->str: return size_vs_paper(self.claim, self.mean, self.lo, self.hi)
     def row(self, digits:int=2)->dict:
         c = self.claim
         paper = (f'|Δ| < {c.margin:g}' + (f' (paper Δ {c.paper:g})' if c.paper is not None else '')) if c.kind == 'equivalence' else f'{c.paper:+g}'
         return dict(claim=c.name, metric=c.metric, comparison=f'{c.a} − {c.b}', paper=paper,
                     ours=f'{self.mean:+.{digits}f} [{self.lo:+.{digits}f}, {self.hi:+.{digits}f}]', n=self.n, unit=self.unit,
-                    verdict=self.label)
+                    verdict=self.label, **{'size vs paper': self.size})
 
 def assess(claim:Claim,
            d,                       # paired differences a − b (one per seed, or one per image)
@@ -581,6 +593,17 @@ def claims_table(results, digits:int=2)->'pd.DataFrame':
     import pandas as pd
     return pd.DataFrame([r.row(digits) for r in _claim_results(results)])
 
+def verdicts_by_size(table:'pd.DataFrame', verdict:str='verdict', size:str='size vs paper')->'pd.DataFrame':
+    "A claims table's verdicts crossed with the size of our difference against the paper's (smaller / as the paper / larger / opposite sign / —)."
+    import pandas as pd
+    for c in (verdict, size):
+        if c not in table.columns: raise ValueError(f"`table` has no column {c!r}; it has {list(table.columns)}")
+    v = table[verdict].astype(str).str.split(' ').str[0].rename('verdict')      # 'reproduced (n = 3 < 5)' → 'reproduced'
+    s = table[size].astype(str).str.extract(r'\((.*)\)$')[0].fillna('—').rename('size vs paper')
+    t = pd.crosstab(v, s, margins=True, margins_name='all')
+    return t.reindex(index=[r for r in (*VERDICTS, 'pending', 'all') if r in t.index],
+                     columns=[c for c in ('smaller', 'as the paper', 'larger', 'opposite sign', '—', 'all') if c in t.columns])
+
 def tally(results)->dict: # {verdict: count} over claims only
     "How many claims were reproduced, contradicted and inconclusive (underpowered ones counted apart)."
     out = {v: 0 for v in VERDICTS} | {'underpowered': 0}
@@ -594,6 +617,7 @@ def verdicts_across(f:Callable,               # a results dict -> table with `ou
                    )->tuple:                  # (number unchanged, rows, the rows whose verdict changed)
     "The verdicts `f` gives on runs `a` and `b` side by side; a verdict counts as unchanged only if it is the same whole string."
     x, y = f(a), f(b); (na, nb) = names
+    x, y = (t.drop(columns=['size vs paper'], errors='ignore') for t in (x, y))   # the size moves with `ours`
     if len(x) != len(y) or not (x.drop(columns=['ours', column]).values == y.drop(columns=['ours', column]).values).all():
         raise ValueError("the two tables must list the same comparisons in the same order")
     t = x.drop(columns=['ours', column]).assign(**{f'ours, {na}': x['ours'], f'{na} run': x[column], f'ours, {nb}': y['ours'], f'{nb} run': y[column]})

@@ -26,7 +26,7 @@ from ..attr.cam import GradCAM, ElementwiseGradCAM, FullGrad
 from ..attr.propagation import ContrastiveExcitationBackprop
 from ..metrics.localization import pointing_game, stochastic_pointing_game, content_heatmap, negative_quadrants
 from ..metrics.sanity import fgsm_accuracy
-from .common import (resolve_config, fmt, eval_loader, accuracy, TensorSamples, fmnist_sets, cue_following, Normalized,
+from .common import (verdicts_by_size, resolve_config, fmt, eval_loader, accuracy, TensorSamples, fmnist_sets, cue_following, Normalized,
                                   imagenet_box_sets, leaves, summarize, run_record, per_seed, contrast, sign_agreement, decoy_summary, verdicts_across,
                                   Job, job_grid, result_path, check_shard, run_campaign, load_result, write_json_atomic, load_campaign, results_frame, Claim, Check, Checks, assess, paired, tally, mean_sd)
 
@@ -613,16 +613,16 @@ def claims_status(claims, frame:'pd.DataFrame', min_n:int=5, digits:int=2)->'pd.
         row = dict(claim=c.name, source=c.source, comparison=f'{c.a} − {c.b}', paper=paper)
         if len(d) >= min_n:
             r = assess(c, d, 'seeds', min_n=min_n)
-            row |= dict(ours=f'{r.mean:+.{digits}f} [{r.lo:+.{digits}f}, {r.hi:+.{digits}f}]', n=r.n, verdict=r.verdict)
+            row |= dict(ours=f'{r.mean:+.{digits}f} [{r.lo:+.{digits}f}, {r.hi:+.{digits}f}]', n=r.n, verdict=r.verdict, **{'size vs paper': r.size})
         else:
             ci = ''
             if len(d) >= 2:
                 import scipy.stats
                 m, s = d.mean(), d.std(ddof=1) / math.sqrt(len(d)); h = scipy.stats.t.ppf(0.975, len(d) - 1) * s
                 ci = f' [{m - h:+.{digits}f}, {m + h:+.{digits}f}]'
-            row |= dict(ours=(f'{d.mean():+.{digits}f}{ci}' if len(d) else '—'), n=len(d), verdict=f'pending ({len(d)} of {min_n} seeds)')
+            row |= dict(ours=(f'{d.mean():+.{digits}f}{ci}' if len(d) else '—'), n=len(d), verdict=f'pending ({len(d)} of {min_n} seeds)', **{'size vs paper': '—'})
         rows.append(row)
-    return pd.DataFrame(rows, columns=['claim', 'source', 'comparison', 'paper', 'ours', 'n', 'verdict'])
+    return pd.DataFrame(rows, columns=['claim', 'source', 'comparison', 'paper', 'ours', 'n', 'verdict', 'size vs paper'])
 
 def claim_paragraphs(status:'pd.DataFrame')->str:
     "One plain-language paragraph per claim from `claims_status` (Markdown)."

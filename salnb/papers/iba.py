@@ -390,7 +390,8 @@ def _paper_d(a, b, metric):
 MIN_PHOTOS = 40   # fewer paired photos: the verdict is labelled with n, a t interval is shown beside it, and it is not counted
 
 def _assess(name, metric, a, b, d, paper, source, kind='direction', margin=None, min_n=MIN_PHOTOS):
-    c = Claim(name, metric, a, b, paper=paper if paper is not None else 1.0, kind=kind, margin=margin, source=source)
+    c = Claim(name, metric, a, b, paper=paper if paper is not None else 1.0, kind=kind, margin=margin, source=source,
+              sign_only=paper is None)   # no paper value: only its direction is compared
     return assess(c, np.asarray(d, float), unit='images', min_n=min_n, allow_small=True, n_boot=4000, seed=0)
 
 def _t_ci(r, d, digits=3)->str:
@@ -418,9 +419,9 @@ def photo_claims(R:dict, ref:str='iba_10')->'pd.DataFrame':
                 r = _assess(f'{_PM[ref]} beats {_PM[k]}', metric, ref, k, d, pdlt, src or ('Fig. 6 (IBA best above 2 %)' if metric == 'sens' else 'general claim'))
             rows.append(dict(comparison=f'{_PM[ref]} vs {_PM[k]}', metric=metric,
                              paper=(f'{src} (Δ {pdlt:+.3f})' if pdlt is not None else ('IBA best' if metric == 'sens' else '—')),
-                             ours=f'{r.mean:+.3f} [{r.lo:+.3f}, {r.hi:+.3f}]', t_ci=_t_ci(r, d), photos=r.n,
+                             ours=f'{r.mean:+.3f} [{r.lo:+.3f}, {r.hi:+.3f}]', t_ci=_t_ci(r, d), photos=r.n, size=r.size,
                              verdict=r.label if (pdlt is not None or metric == 'sens' or k == 'iba_readout') else r.label + ' (not in the paper)'))
-    return pd.DataFrame(rows, columns=['comparison', 'metric', 'paper', 'ours', 't_ci', 'photos', 'verdict'])
+    return pd.DataFrame(rows, columns=['comparison', 'metric', 'paper', 'ours', 't_ci', 'photos', 'verdict', 'size']).rename(columns={'size': 'size vs paper'})
 
 def photo_tally(claims:'pd.DataFrame', min_n:int=MIN_PHOTOS)->'pd.DataFrame': # verdict counts per metric, plus 'all'
     "Verdicts of `photo_claims` counted over the comparisons on ≥ `min_n` photos; the underpowered ones only counted apart."
@@ -450,12 +451,12 @@ def photo_randomization_claims(R:dict, ref:str='iba_10')->'pd.DataFrame':
     for k in ('iba_10', 'iba_readout'):
         if k in rd: one(k, f'{_PM[k]}: SSIM drop after fc − 0.4 within ±0.15', [1 - s[0] - 0.4 for s in rd[k]['ssim']], 0.0 or None, 'equivalence', 0.15)
     for k in ('smoothgrad', 'ig'):
-        if k in rd: one(k, f'{_PM[k]}: SSIM drop after fc − 0.4 > 0', [1 - s[0] - 0.4 for s in rd[k]['ssim']], 1.0)
+        if k in rd: one(k, f'{_PM[k]}: SSIM drop after fc − 0.4 > 0', [1 - s[0] - 0.4 for s in rd[k]['ssim']], None)
     for k in ('lrp_eps5',):
         if k in rd and ref in rd:
             a, b = _per_photo(R, 'ssim_last', k), _per_photo(R, 'ssim_last', ref)
             both = sorted(set(a) & set(b))
-            one(k, f'{_PM[k]} stays more similar than {_PM[ref]} (final SSIM difference > 0)', [a[i] - b[i] for i in both], 1.0)
+            one(k, f'{_PM[k]} stays more similar than {_PM[ref]} (final SSIM difference > 0)', [a[i] - b[i] for i in both], None)
     return pd.DataFrame(rows, columns=['claim', 'ours', 't_ci', 'photos', 'verdict'])
 
 def photo_cost(R:dict)->'pd.DataFrame': # minutes (wall, CPU) and stage counts per part of the run, and their total

@@ -25,7 +25,7 @@ from ..attr.perturb import RISE, ExtremalPerturbation
 from ..attr.gradient import IntegratedGradients
 from ..metrics.localization import energy_pointing_game, miou, box_ratio, content_heatmap
 from ..metrics.faithfulness import average_drop_increase
-from .common import (cue_following, fmt, eval_loader, accuracy, resolve_config, jsonable, Job, result_path,
+from .common import (verdicts_by_size, cue_following, fmt, eval_loader, accuracy, resolve_config, jsonable, Job, result_path,
                                   run_campaign, check_shard, results_frame, paired, Claim, Check, Checks, assess_claims, claims_table, mean_sd)
 
 # %% auto #0
@@ -311,7 +311,7 @@ def main_claims(frame:'pd.DataFrame', claims=MAIN_CLAIMS, min_n:int=5)->'pd.Data
             except ValueError: n = 0                    # a variant without that metric yet
         if n >= min_n: rows.append(claims_table(assess_claims([c], frame, min_n=min_n)).iloc[0].to_dict())
         else: rows.append(dict(claim=c.name, metric=c.metric, comparison=f'{c.a} − {c.b}', paper=f'{c.paper:+g}', ours='—', n=n,
-                               unit='seeds', verdict=f'pending ({n} of {min_n} seeds)'))
+                               unit='seeds', verdict=f'pending ({n} of {min_n} seeds)', **{'size vs paper': '—'}))
     return pd.DataFrame(rows)
 
 def main_summary(frame:'pd.DataFrame', explainers=tuple(EXPLAINERS))->'pd.DataFrame':

@@ -258,10 +258,10 @@ def claims_for(arch:str)->list[tuple[str, Claim]]: # [(group, Claim)]; Claim.a /
             if k in ('sensitivity', 'selectivity'): pairs += [('mipin_unit', b) for b in base + ['random']]
             for a, b in pairs:
                 what = f'{METHODS[a]} vs {METHODS[b]}' + (' (sanity)' if b == 'random' else '')
-                out.append((g, Claim(f'{arch}: {what}', k, a, b, paper=float(_SIGN[k]), source=src)))
+                out.append((g, Claim(f'{arch}: {what}', k, a, b, paper=float(_SIGN[k]), source=src, sign_only=True)))
     for k in ('deletion', 'insertion', 'deletion_abs', 'insertion_abs', 'selectivity'):
         out.append(('3. local signal explains each sample better than the global one', Claim(
-            f'{arch}: MIP-IN local vs global', k, 'mipin', 'mipin_global', paper=float(_SIGN[k]),
+            f'{arch}: MIP-IN local vs global', k, 'mipin', 'mipin_global', paper=float(_SIGN[k]), sign_only=True,
             source="'Global/local source signal S and attribution A' figure (MNIST MLP)")))
     return out
 

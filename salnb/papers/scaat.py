@@ -19,7 +19,7 @@ from ..attr.gradient import AbsGradient, SmoothGrad, IntegratedGradients
 from ..metrics.sparsity import entropy, compressed_size, gini
 from ..metrics.faithfulness import aopc_rel
 from ..metrics.runner import evaluate
-from .common import (resolve_config, jsonable, Job, check_shard, run_campaign, result_path, results_frame, load_result,
+from .common import (verdicts_by_size, resolve_config, jsonable, Job, check_shard, run_campaign, result_path, results_frame, load_result,
                                  load_campaign, Claim, assess, paired, Check, Checks, fmt, mean_sd)
 
 # %% auto #0
@@ -414,7 +414,7 @@ MAIN_CLAIMS = [   # the paper's comparisons (CIFAR-10 ResNet-18 column unless sa
     Claim('SCAAT (FGSM) keeps accuracy (within 1 point)', 'acc', 'scaat_fgsm', 'regular', round(PAPER['table3']['fgsm'][0] - PAPER['table3']['regular'][0], 2), 'equivalence', 1.0, 'Table 3 (ImageNet)'),
 ]
 Q_CLAIM = Claim('Fig. 3b: more irrelevant area → larger q (Spearman of q with the background fraction)', 'train.scaat.q_vs_background',
-                'scaat_adaptive', '(zero)', 1.0, source='Fig. 3b (qualitative; the sign is the claim)')
+                'scaat_adaptive', '(zero)', 1.0, source='Fig. 3b (qualitative; the sign is the claim)', sign_only=True)
 
 def main_frame(out_dir)->'pd.DataFrame': # `results_frame` of the committed runs (empty frame when there are none)
     "Every finished run of the SCAAT main campaign as a tidy frame (keys as in the result files, e.g. 'explainers.gradient.aopc_rel')."
@@ -433,9 +433,9 @@ def claims_status(frame:'pd.DataFrame', min_n:int=5, digits:int=3)->'pd.DataFram
         row = dict(claim=c.name, source=c.source, comparison=f'{c.a} − {c.b}' if c is not Q_CLAIM else c.a, paper=paper, n=len(d))
         if len(d) >= min_n:
             r = assess(c, d.to_numpy(), min_n=min_n)
-            row.update(ours=f'{r.mean:+.{digits}g} [{r.lo:+.{digits}g}, {r.hi:+.{digits}g}]', verdict=r.verdict)
+            row.update(ours=f'{r.mean:+.{digits}g} [{r.lo:+.{digits}g}, {r.hi:+.{digits}g}]', verdict=r.verdict, **{'size vs paper': r.size})
         else:
-            row.update(ours=f'{d.mean():+.{digits}g} (n = {len(d)})' if len(d) else '—', verdict=f'pending ({len(d)} of {min_n} seeds)')
+            row.update(ours=f'{d.mean():+.{digits}g} (n = {len(d)})' if len(d) else '—', verdict=f'pending ({len(d)} of {min_n} seeds)', **{'size vs paper': '—'})
         rows.append(row)
     return pd.DataFrame(rows)
 
