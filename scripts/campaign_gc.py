@@ -13,13 +13,15 @@ committed); without the checkpoint it stays without weights, and its fine-tunes 
 
     OMP_NUM_THREADS=1 nohup .venv/bin/python scripts/campaign_gc.py --commit > /tmp/gc_campaign.log 2>&1 &
     # two single-thread processes side by side: add --shard 0 2 to one and --shard 1 2 to the other
+    # the plateau check (the baseline recipe for 10 and 15 epochs, seed 0; results in OUT_schedule/):
+    OMP_NUM_THREADS=1 nohup .venv/bin/python scripts/campaign_gc.py --schedule --commit --shard 0 2 > /tmp/gc_sched0.log 2>&1 &
 """
 import argparse, os, platform, subprocess, sys, time, warnings
 from pathlib import Path
 import torch
 import salnb
 from salnb.train.loop import load_checkpoint
-from salnb.papers.gc import run_main, MAIN_CONFIGS, recover_baseline_weights, result_path, baseline_weights_path, Job
+from salnb.papers.gc import run_main, run_schedule, MAIN_CONFIGS, recover_baseline_weights, result_path, baseline_weights_path, Job
 from salnb.papers.common import commit_paths
 
 p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -29,6 +31,7 @@ p.add_argument('--ckpt-root', default=None, help='checkpoints (default OUT/.ckpt
 p.add_argument('--commit', action='store_true', help='git-commit each result file as it lands (only that path)')
 p.add_argument('--no-scratch', action='store_true', help='leave the from-scratch runs (the last, longest phase) for a later call')
 p.add_argument('--variants', nargs='+', default=None, help='only these variants in this call (default: all), e.g. baseline_ft gc')
+p.add_argument('--schedule', action='store_true', help='run the plateau check instead (run_schedule: the baseline recipe for longer one-cycle schedules) into OUT_schedule')
 p.add_argument('--shard', nargs=2, type=int, default=(0, 1), metavar=('I', 'K'), help='run jobs I, I+K, ... of the campaign order')
 a = p.parse_args()
 
@@ -42,6 +45,14 @@ def commit(job, paths, note=''):
 warnings.simplefilter('ignore')
 say(f"salnb {salnb.__version__}, torch {torch.__version__}, python {platform.python_version()}, threads {torch.get_num_threads()} "
     f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}), load {os.getloadavg()[0]:.2f}, config {a.config}, out {a.out}, shard {a.shard[0]}/{a.shard[1]}")
+if a.schedule:
+    out = a.out.rstrip('/') + '_schedule'
+    def commit_s(job, paths):
+        if a.commit: commit_paths(paths, f"GC plateau check: {job.variant} seed {job.seed} (the {MAIN_CONFIGS[a.config]['epochs']}-epoch baseline's recipe, longer one-cycle schedule)", say)
+    t0 = time.time()
+    r = run_schedule(a.config, out_dir=out, ckpt_root=a.ckpt_root, on_result=commit_s, shard=tuple(a.shard), progress=True)
+    say(f"plateau check done: {len(r['ran'])} run now, {len(r['skipped'])} were finished, {len(r['busy'])} running elsewhere; {(time.time() - t0) / 3600:.2f} h")
+    sys.exit(0)
 ckpt_root = Path(a.ckpt_root) if a.ckpt_root else Path(a.out)/'.ckpt'
 for ck in sorted(ckpt_root.glob('*/seed*/last.pt')):          # say where interrupted runs resume (checkpoints die with the session)
     job = Job(ck.parent.parent.name, int(ck.parent.name[4:]))

@@ -33,13 +33,14 @@ from .common import (verdicts_by_size, resolve_config, fmt, eval_loader, accurac
 
 # %% auto #0
 __all__ = ['VARIANTS', 'LABELS', 'EXPLAINERS', 'FGSM_EPS', 'CONFIGS', 'PAPER', 'MAIN_VARIANTS', 'MAIN_LABELS', 'MAIN_CONFIGS',
-           'MAIN_CLAIMS', 'gc_lambda', 'FlatHeadCNN', 'build_model', 'composite_cells', 'train_variant',
-           'make_explainers', 'map_scores', 'evaluate_model', 'run', 'side_by_side', 'directions', 'fgsm_table',
-           'elementwise_table', 'decoy_table', 'main_sets', 'ft_subset', 'main_model', 'baseline_checkpoint',
-           'baseline_weights_path', 'save_baseline_weights', 'baseline_state', 'load_baseline', 'baseline_ready',
-           'recover_baseline_weights', 'train_main', 'both_conventions', 'run_main_job', 'main_jobs', 'run_main',
-           'main_frame', 'claims_status', 'claim_paragraphs', 'zero_map_table', 'main_summary', 'learning_curves',
-           'train_seconds', 'campaign_progress', 'main_checks', 'deviations']
+           'SCHEDULE_EPOCHS', 'MAIN_CLAIMS', 'gc_lambda', 'FlatHeadCNN', 'build_model', 'composite_cells',
+           'train_variant', 'make_explainers', 'map_scores', 'evaluate_model', 'run', 'side_by_side', 'directions',
+           'fgsm_table', 'elementwise_table', 'decoy_table', 'main_sets', 'ft_subset', 'main_model',
+           'baseline_checkpoint', 'baseline_weights_path', 'save_baseline_weights', 'baseline_state', 'load_baseline',
+           'baseline_ready', 'recover_baseline_weights', 'train_main', 'both_conventions', 'run_main_job', 'main_jobs',
+           'run_main', 'schedule_variant', 'schedule_config', 'run_schedule', 'main_frame', 'claims_status',
+           'claim_paragraphs', 'zero_map_table', 'main_summary', 'learning_curves', 'train_seconds',
+           'campaign_progress', 'main_checks', 'schedule_table', 'deviations']
 
 # %% ../../nbs/papers/04_gc.ipynb #22d520eb
 VARIANTS = {'baseline': ('avg', False), 'gc': ('avg', True), 'gmp': ('max', False), 'gmp_gc': ('max', True),
@@ -573,6 +574,47 @@ def run_main(config:str='smoke',      # 'main' or 'smoke' (a smoke test: tiny, p
             on_result(job, [result_path(out_dir, job)] + ([baseline_weights_path(job.seed, out_dir)] if job.variant == 'baseline' else []))
     return out
 
+SCHEDULE_EPOCHS = (10, 15)   # the plateau check: the baseline's recipe under longer one-cycle schedules
+
+def schedule_variant(epochs:int)->str: return f'baseline_e{epochs}'   # the result folder of one schedule length
+
+def schedule_config(config:str='main',
+                    schedule_epochs=SCHEDULE_EPOCHS,   # longer schedules, each > the baseline's `epochs`
+                    schedule_seeds=(0,),               # training seeds (the baseline's seeds: same initialisation and order)
+                    **overrides)->dict:
+    "The plateau check's config: a main config plus the longer schedules and their seeds (stored with every result)."
+    cfg = resolve_config(MAIN_CONFIGS, config, overrides, resolve_device=False)
+    try: eps = tuple(int(e) for e in schedule_epochs); seeds = tuple(int(s) for s in schedule_seeds)
+    except (TypeError, ValueError): raise ValueError(f"`schedule_epochs` and `schedule_seeds` must be lists of integers, got {schedule_epochs!r}, {schedule_seeds!r}") from None
+    if not eps or any(e <= cfg['epochs'] for e in eps) or len(set(eps)) != len(eps):
+        raise ValueError(f"`schedule_epochs` must be distinct and each longer than the baseline's {cfg['epochs']} epochs, got {schedule_epochs!r}")
+    if not seeds: raise ValueError("`schedule_seeds` must name at least one seed")
+    return cfg | dict(schedule_epochs=eps, schedule_seeds=seeds)
+
+def run_schedule(config:str='main',   # 'main' (the check) or 'smoke'
+                 out_dir=None,        # default `results/gc_<config>_schedule`; one JSON per (schedule, seed)
+                 ckpt_root=None,      # default `out_dir/.ckpt` (every `ckpt_every` steps and every epoch; resumed)
+                 on_result=None,      # on_result(job, [path]) after each run (e.g. commit it)
+                 shard:tuple=(0, 1),  # (i, k): run jobs i, i+k, … (k single-thread processes side by side)
+                 progress:bool=True,
+                 **overrides)->dict:  # as `run_campaign`
+    "Is the 5-epoch baseline at a plateau? Train its recipe (data, ResNet-20, AdamW, peak lr, one-cycle) for each longer schedule; test accuracy on all test canvases after every epoch, no maps."
+    cfg = schedule_config(config, **overrides)
+    if on_result is not None and not callable(on_result): raise TypeError(f"`on_result` must be callable as on_result(job, paths), got {type(on_result).__name__}")
+    i, k = check_shard(shard)
+    out_dir = Path(out_dir) if out_dir is not None else Path('results')/f'gc_{config}_schedule'
+    jobs = [Job(schedule_variant(e), s) for e in cfg['schedule_epochs'] for s in cfg['schedule_seeds']]
+    sets = main_sets(cfg) if any(not result_path(out_dir, j).exists() for j in jobs[i::k]) else None
+    def fn(job, ckpt_dir):
+        e = cfg['schedule_epochs'][[schedule_variant(x) for x in cfg['schedule_epochs']].index(job.variant)]
+        model, info = train_main('baseline', sets, cfg | dict(epochs=e), job.seed, ckpt_dir, progress=progress)
+        return dict(acc=100 * info['history'][-1]['val_acc'], n_test=len(sets['test']), epochs=e) | info
+    out = dict(done=[], ran=[], skipped=[], busy=[])
+    for job in jobs[i::k]:
+        r = run_campaign([job], fn, out_dir, cfg, ckpt_root=ckpt_root, progress=progress)
+        for key in out: out[key] += r[key]
+        if r['ran'] and on_result is not None: on_result(job, [result_path(out_dir, job)])
+    return out
 
 # %% ../../nbs/papers/04_gc.ipynb #f6e547a0
 def _p(v): return 'baseline' if v == 'baseline_ft' else v    # the paper's row a variant is compared with
@@ -713,6 +755,23 @@ def main_checks(frame:'pd.DataFrame', min_acc:float=85.0)->Checks:
                         f'{a.mean():.2f} % over {len(a)} seed(s), min {a.min():.2f}'))
     return cs
 
+def schedule_table(main_dir, schedule_dir)->'pd.DataFrame':
+    "Test accuracy by schedule length: the 5-epoch baselines (each seed, and their mean) beside the longer schedules of the same seeds."
+    import pandas as pd
+    rows = []
+    for d, kind in ((main_dir, 'main'), (schedule_dir, 'schedule')):
+        if not Path(d).exists(): continue
+        for r in load_campaign(d):
+            v = r['job']['variant']
+            if (kind == 'main' and v != 'baseline') or (kind == 'schedule' and not v.startswith('baseline_e')): continue
+            h = r['result']['history']
+            rows.append(dict(epochs=len(h), seed=r['job']['seed'], final=100 * h[-1]['val_acc'], best=100 * max(x['val_acc'] for x in h),
+                             train_hours=train_seconds(r['result']) / 3600))
+    t = pd.DataFrame(rows, columns=['epochs', 'seed', 'final', 'best', 'train_hours'])
+    if not len(t): return t
+    s0 = t[t.epochs == t.epochs.min()].set_index('seed').final     # each seed's 5-epoch accuracy
+    t['gain over the baseline (same seed)'] = [r.final - s0.get(r.seed, np.nan) for r in t.itertuples()]
+    return t.sort_values(['epochs', 'seed']).round({'final': 2, 'best': 2, 'gain over the baseline (same seed)': 2, 'train_hours': 2}).reset_index(drop=True)
 
 # %% ../../nbs/papers/04_gc.ipynb #b443c990
 def _seed_diff(frame, metric, a, b):
