@@ -15,6 +15,7 @@ committed); without the checkpoint it stays without weights, and its fine-tunes 
     # two single-thread processes side by side: add --shard 0 2 to one and --shard 1 2 to the other
     # the plateau check (the baseline recipe for 10 and 15 epochs, seed 0; results in OUT_schedule/):
     OMP_NUM_THREADS=1 nohup .venv/bin/python scripts/campaign_gc.py --schedule --commit --shard 0 2 > /tmp/gc_sched0.log 2>&1 &
+    OMP_NUM_THREADS=1 nohup .venv/bin/python scripts/campaign_gc.py --schedule --commit --shard 1 2 > /tmp/gc_sched1.log 2>&1 &
 """
 import argparse, os, platform, subprocess, sys, time, warnings
 from pathlib import Path
@@ -45,6 +46,7 @@ def commit(job, paths, note=''):
 warnings.simplefilter('ignore')
 say(f"salnb {salnb.__version__}, torch {torch.__version__}, python {platform.python_version()}, threads {torch.get_num_threads()} "
     f"(OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}), load {os.getloadavg()[0]:.2f}, config {a.config}, out {a.out}, shard {a.shard[0]}/{a.shard[1]}")
+if a.schedule and (a.variants or a.no_scratch): p.error('--schedule runs the plateau check only: drop --variants / --no-scratch')
 if a.schedule:
     out = a.out.rstrip('/') + '_schedule'
     def commit_s(job, paths):

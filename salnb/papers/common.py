@@ -498,7 +498,7 @@ def verdict(claim:Claim, lo:float, hi:float)->str: # one of `VERDICTS`
 
 def size_vs_paper(claim:Claim, mean:float, lo:float, hi:float)->str: # e.g. '0.038× (smaller)'; '—' without a paper value
     "Our mean difference as a multiple of the paper's, and where the paper's value lies against our interval [lo, hi]."
-    if not lo <= mean <= hi: raise ValueError(f"need `lo` ≤ `mean` ≤ `hi`, got {lo}, {mean}, {hi}")
+    if not lo <= hi: raise ValueError(f"need `lo` ≤ `hi`, got {lo}, {hi}")   # a BCa interval may exclude the mean: allowed
     if claim.kind != 'direction' or claim.sign_only: return '—'
     p = claim.paper; s = 1 if p > 0 else -1
     near, far = sorted((s * lo, s * hi))                   # the interval in the paper's direction (its value at s·p > 0)
@@ -598,10 +598,11 @@ def verdicts_by_size(table:'pd.DataFrame', verdict:str='verdict', size:str='size
     import pandas as pd
     for c in (verdict, size):
         if c not in table.columns: raise ValueError(f"`table` has no column {c!r}; it has {list(table.columns)}")
-    v = table[verdict].astype(str).str.split(' ').str[0].rename('verdict')      # 'reproduced (n = 3 < 5)' → 'reproduced'
+    v = table[verdict].astype(str)
+    v = v.where(~v.str.contains(r'\(n = \d+ < \d+\)'), 'underpowered').str.split(' ').str[0].rename('verdict')   # as `tally`: counted apart
     s = table[size].astype(str).str.extract(r'\((.*)\)$')[0].fillna('—').rename('size vs paper')
     t = pd.crosstab(v, s, margins=True, margins_name='all')
-    return t.reindex(index=[r for r in (*VERDICTS, 'pending', 'all') if r in t.index],
+    return t.reindex(index=[r for r in (*VERDICTS, 'underpowered', 'pending', 'all') if r in t.index],
                      columns=[c for c in ('smaller', 'as the paper', 'larger', 'opposite sign', '—', 'all') if c in t.columns])
 
 def tally(results)->dict: # {verdict: count} over claims only

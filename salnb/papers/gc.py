@@ -582,13 +582,16 @@ def schedule_config(config:str='main',
                     schedule_epochs=SCHEDULE_EPOCHS,   # longer schedules, each > the baseline's `epochs`
                     schedule_seeds=(0,),               # training seeds (the baseline's seeds: same initialisation and order)
                     **overrides)->dict:
-    "The plateau check's config: a main config plus the longer schedules and their seeds (stored with every result)."
+    "The plateau check's config: a main config plus the longer schedules and their seeds (stored with every result, so another list needs another `out_dir`)."
     cfg = resolve_config(MAIN_CONFIGS, config, overrides, resolve_device=False)
-    try: eps = tuple(int(e) for e in schedule_epochs); seeds = tuple(int(s) for s in schedule_seeds)
-    except (TypeError, ValueError): raise ValueError(f"`schedule_epochs` and `schedule_seeds` must be lists of integers, got {schedule_epochs!r}, {schedule_seeds!r}") from None
+    ints = lambda xs: all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in xs)
+    try: ok = ints(schedule_epochs) and ints(schedule_seeds)
+    except TypeError: ok = False
+    if not ok: raise ValueError(f"`schedule_epochs` and `schedule_seeds` must be lists of integers, got {schedule_epochs!r}, {schedule_seeds!r}")
+    eps, seeds = tuple(int(e) for e in schedule_epochs), tuple(int(s) for s in schedule_seeds)
     if not eps or any(e <= cfg['epochs'] for e in eps) or len(set(eps)) != len(eps):
         raise ValueError(f"`schedule_epochs` must be distinct and each longer than the baseline's {cfg['epochs']} epochs, got {schedule_epochs!r}")
-    if not seeds: raise ValueError("`schedule_seeds` must name at least one seed")
+    if not seeds: raise ValueError(f"`schedule_seeds` must name at least one seed, got {schedule_seeds!r}")
     return cfg | dict(schedule_epochs=eps, schedule_seeds=seeds)
 
 def run_schedule(config:str='main',   # 'main' (the check) or 'smoke'
@@ -756,7 +759,7 @@ def main_checks(frame:'pd.DataFrame', min_acc:float=85.0)->Checks:
     return cs
 
 def schedule_table(main_dir, schedule_dir)->'pd.DataFrame':
-    "Test accuracy by schedule length: the 5-epoch baselines (each seed, and their mean) beside the longer schedules of the same seeds."
+    "Test accuracy by schedule length: the main campaign's baselines (one row per seed) beside the longer schedules, with each one's gain over the same seed's baseline."
     import pandas as pd
     rows = []
     for d, kind in ((main_dir, 'main'), (schedule_dir, 'schedule')):
@@ -765,23 +768,22 @@ def schedule_table(main_dir, schedule_dir)->'pd.DataFrame':
             v = r['job']['variant']
             if (kind == 'main' and v != 'baseline') or (kind == 'schedule' and not v.startswith('baseline_e')): continue
             h = r['result']['history']
-            rows.append(dict(epochs=len(h), seed=r['job']['seed'], final=100 * h[-1]['val_acc'], best=100 * max(x['val_acc'] for x in h),
+            rows.append(dict(run=kind, epochs=len(h), seed=r['job']['seed'], final=100 * h[-1]['val_acc'], best=100 * max(x['val_acc'] for x in h),
                              train_hours=train_seconds(r['result']) / 3600))
-    t = pd.DataFrame(rows, columns=['epochs', 'seed', 'final', 'best', 'train_hours'])
+    t = pd.DataFrame(rows, columns=['run', 'epochs', 'seed', 'final', 'best', 'train_hours'])
     if not len(t): return t
-    s0 = t[t.epochs == t.epochs.min()].set_index('seed').final     # each seed's 5-epoch accuracy
+    s0 = t[t.run == 'main'].set_index('seed').final               # each seed's baseline (no baseline: the gain is NaN, never another schedule)
     t['gain over the baseline (same seed)'] = [r.final - s0.get(r.seed, np.nan) for r in t.itertuples()]
     return t.sort_values(['epochs', 'seed']).round({'final': 2, 'best': 2, 'gain over the baseline (same seed)': 2, 'train_hours': 2}).reset_index(drop=True)
 
 # %% ../../nbs/papers/04_gc.ipynb #b443c990
-def _plateau_effect(schedule_dir)->str:
+def _plateau_effect(schedule_dir, main_dir)->str:
     "Top-1 gain of the longer schedules over the 5-epoch baseline of the same seed (the plateau check), or why it is missing."
-    if schedule_dir is None or not Path(schedule_dir).exists() or not any(Path(schedule_dir).glob('baseline_e*/seed*.json')):
+    if schedule_dir is None or main_dir is None or not Path(schedule_dir).exists() or not any(Path(schedule_dir).glob('baseline_e*/seed*.json')):
         return 'plateau check (`run_schedule`) not finished'
     out = []
     for r in sorted(load_campaign(schedule_dir), key=lambda r: (len(r['result']['history']), r['job']['seed'])):
-        main_dir = Path(schedule_dir).with_name(Path(schedule_dir).name.removesuffix('_schedule'))   # results/gc_main_schedule → results/gc_main
-        base = main_dir/'baseline'/f"seed{r['job']['seed']}.json"
+        base = Path(main_dir)/'baseline'/f"seed{r['job']['seed']}.json"
         if not base.exists(): continue
         b = load_result(base)['result']['history'][-1]['val_acc']
         out.append(f"{len(r['result']['history'])} epochs, seed {r['job']['seed']}: {100 * (r['result']['history'][-1]['val_acc'] - b):+.2f} points top-1")
@@ -792,7 +794,7 @@ def _seed_diff(frame, metric, a, b):
     except ValueError: return None
     return None if not len(d) else mean_sd(d)
 
-def deviations(frame:'pd.DataFrame', schedule_dir=None)->'pd.DataFrame': # schedule_dir: `run_schedule`'s results (the plateau check), if any
+def deviations(frame:'pd.DataFrame', schedule_dir=None, main_dir=None)->'pd.DataFrame': # schedule_dir: `run_schedule`'s results (the plateau check) and main_dir the baselines they are compared with
     "The main campaign's departures from the paper: what, why, and the effect measured on the committed runs (or why not)."
     import pandas as pd
     def eff(metric, a, b, what, digits=1):
@@ -812,7 +814,7 @@ def deviations(frame:'pd.DataFrame', schedule_dir=None)->'pd.DataFrame': # sched
          eff('explainers.egcam.spg', 'baseline_ft', 'baseline', 'SPG Δ')),
         ('textured 40×40 Fashion-MNIST and ResNet-20 (width 16), 5 epochs of AdamW + one-cycle',
          'ImageNet / MS-COCO and ResNet18/50 trained 90 epochs do not fit a 2-core CPU',
-         'the data: not measurable here (no ImageNet run); the schedule: ' + _plateau_effect(schedule_dir)),
+         'the data: not measurable here (no ImageNet run); the schedule: ' + _plateau_effect(schedule_dir, main_dir)),
         ('maps, localization metrics and FGSM on the first 1 000 of the 10 000 test canvases',
          'four explainers, composites, 5×100 SPG draws and six FGSM ε cost ≈ 0.3 s per canvas on the shared CPU',
          'accuracy on those 1 000 − on all 10 000 (baseline): ' + fmt(acc_loc, 2) + (f' (n = {acc_loc[2]})' if acc_loc else '')),
