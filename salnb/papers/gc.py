@@ -608,8 +608,9 @@ def run_schedule(config:str='main',   # 'main' (the check) or 'smoke'
     out_dir = Path(out_dir) if out_dir is not None else Path('results')/f'gc_{config}_schedule'
     jobs = [Job(schedule_variant(e), s) for e in cfg['schedule_epochs'] for s in cfg['schedule_seeds']]
     sets = main_sets(cfg) if any(not result_path(out_dir, j).exists() for j in jobs[i::k]) else None
+    epochs_of = {schedule_variant(e): e for e in cfg['schedule_epochs']}
     def fn(job, ckpt_dir):
-        e = cfg['schedule_epochs'][[schedule_variant(x) for x in cfg['schedule_epochs']].index(job.variant)]
+        e = epochs_of[job.variant]
         model, info = train_main('baseline', sets, cfg | dict(epochs=e), job.seed, ckpt_dir, progress=progress)
         return dict(acc=100 * info['history'][-1]['val_acc'], n_test=len(sets['test']), epochs=e) | info
     out = dict(done=[], ran=[], skipped=[], busy=[])
@@ -781,12 +782,8 @@ def _plateau_effect(schedule_dir, main_dir)->str:
     "Top-1 gain of the longer schedules over the 5-epoch baseline of the same seed (the plateau check), or why it is missing."
     if schedule_dir is None or main_dir is None or not Path(schedule_dir).exists() or not any(Path(schedule_dir).glob('baseline_e*/seed*.json')):
         return 'plateau check (`run_schedule`) not finished'
-    out = []
-    for r in sorted(load_campaign(schedule_dir), key=lambda r: (len(r['result']['history']), r['job']['seed'])):
-        base = Path(main_dir)/'baseline'/f"seed{r['job']['seed']}.json"
-        if not base.exists(): continue
-        b = load_result(base)['result']['history'][-1]['val_acc']
-        out.append(f"{len(r['result']['history'])} epochs, seed {r['job']['seed']}: {100 * (r['result']['history'][-1]['val_acc'] - b):+.2f} points top-1")
+    t = schedule_table(main_dir, schedule_dir).rename(columns={'gain over the baseline (same seed)': 'gain'})
+    out = [f"{r.epochs} epochs, seed {r.seed}: {r.gain:+.2f} points top-1" for r in t[(t.run == 'schedule') & t.gain.notna()].itertuples()]
     return 'longer one-cycle schedules than 5 epochs (plateau check): ' + ('; '.join(out) if out else 'no paired baseline')
 
 def _seed_diff(frame, metric, a, b):
